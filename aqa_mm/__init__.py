@@ -1,0 +1,13 @@
+"""aqa_mm: action quality assessment (2M-AF) on mmengine / mmaction2.
+
+Importing the package registers every component into mmaction2's registries
+and applies the narrow environment fixes in :mod:`aqa_mm.utils`.
+"""
+from .utils.checkpoint import patch_mmengine_checkpointing
+from .version import __version__
+
+patch_mmengine_checkpointing()
+
+from . import datasets, evaluation, models  # noqa: E402,F401
+
+__all__ = ['__version__']

@@ -1,0 +1,3 @@
+from .pack_aqa_inputs import PackAQAInputs
+
+__all__ = ['PackAQAInputs']

@@ -1,0 +1,3 @@
+from .skeleton_assessor import SkeletonAssessor
+
+__all__ = ['SkeletonAssessor']

@@ -1,0 +1,3 @@
+from .regression_head import AQARegressionHead
+
+__all__ = ['AQARegressionHead']

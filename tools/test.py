@@ -1,0 +1,73 @@
+"""Evaluate a checkpoint; the command line mirrors mmaction2's tools/test.py.
+
+    python tools/test.py CONFIG CHECKPOINT [--dump preds.pkl] [--work-dir DIR]
+        [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
+
+``--dump`` writes every test sample's prediction with its ground truth
+(``frame_dir``, ``gt_score``, ``pred_aqa_score``, ``class_id``, ...) as a
+list of dicts to a pickle, for tools/analysis.
+"""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import DictAction
+from mmengine.runner import Runner
+
+from aqa_mm.utils import (UserError, friendly_errors, load_config,
+                          merge_cfg_options, register_all_modules,
+                          setup_cpu_distributed)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Test an AQA model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='dir for the evaluation log')
+    parser.add_argument('--dump', type=str,
+                        help='pickle file for per-sample predictions')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config entries (keys must exist)')
+    parser.add_argument('--launcher', default='none',
+                        choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def merge_args(cfg, args):
+    """Merge command-line arguments into ``cfg``."""
+    merge_cfg_options(cfg, args.cfg_options)
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    if not osp.isfile(args.checkpoint):
+        raise UserError(f'checkpoint not found: {args.checkpoint}')
+    cfg.load_from = args.checkpoint
+    if args.dump is not None:
+        if not args.dump.endswith(('.pkl', '.pickle')):
+            raise UserError(f'--dump must be a .pkl file, got {args.dump}')
+        dump = dict(type='DumpAQAResults', out_file_path=args.dump)
+        evaluator = cfg.test_evaluator
+        cfg.test_evaluator = (list(evaluator) if isinstance(
+            evaluator, (list, tuple)) else [evaluator]) + [dump]
+    return cfg
+
+
+def main() -> None:
+    args = parse_args()
+    with friendly_errors('test.py'):
+        register_all_modules()
+        cfg = merge_args(load_config(args.config), args)
+        setup_cpu_distributed(cfg, args.launcher)
+        runner = Runner.from_cfg(cfg)
+        runner.test()
+
+
+if __name__ == '__main__':
+    main()
