@@ -1,6 +1,7 @@
 """Evaluate a checkpoint; the command line mirrors mmaction2's tools/test.py.
 
     python tools/test.py CONFIG CHECKPOINT [--dump preds.pkl] [--work-dir DIR]
+        [--metrics-out metrics.json]
         [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
 
 ``--dump`` writes every test sample's prediction with its ground truth
@@ -8,13 +9,15 @@
 list of dicts to a pickle, for tools/analysis.
 """
 import argparse
+import json
 import os
 import os.path as osp
 
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from aqa_mm.utils import (UserError, friendly_errors, load_config,
+from aqa_mm.utils import (UserError, atomic_write_text, friendly_errors,
+                          load_config,
                           merge_cfg_options, register_all_modules,
                           setup_cpu_distributed)
 
@@ -26,6 +29,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--work-dir', help='dir for the evaluation log')
     parser.add_argument('--dump', type=str,
                         help='pickle file for per-sample predictions')
+    parser.add_argument('--metrics-out', type=str,
+                        help='write the final metrics to this JSON file')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config entries (keys must exist)')
     parser.add_argument('--launcher', default='none',
@@ -66,7 +71,9 @@ def main() -> None:
         cfg = merge_args(load_config(args.config), args)
         setup_cpu_distributed(cfg, args.launcher)
         runner = Runner.from_cfg(cfg)
-        runner.test()
+        metrics = runner.test()
+        if args.metrics_out and runner.rank == 0:
+            atomic_write_text(json.dumps(metrics, indent=2), args.metrics_out)
 
 
 if __name__ == '__main__':

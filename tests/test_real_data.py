@@ -1,0 +1,20 @@
+"""The shared real data is reachable through AQA_DATA_DIR (or ../shared/data)
+and has the documented form; later issues' converters build on this."""
+from scipy.io import loadmat
+
+
+def test_aqa7_split_files(real_data_dir):
+    train = loadmat(real_data_dir / 'aqa7' / 'split_4_train_list.mat')
+    test = loadmat(real_data_dir / 'aqa7' / 'split_4_test_list.mat')
+    train = train['consolidated_train_list']
+    test = test['consolidated_test_list']
+    assert train.shape == (803, 3) and test.shape == (303, 3)
+    assert set(train[:, 0].astype(int)) == set(range(1, 7))
+
+
+def test_real_video_is_readable(real_data_dir):
+    import decord
+    reader = decord.VideoReader(str(real_data_dir / 'videos' /
+                                    'demo_skeleton.mp4'))
+    assert len(reader) == 72
+    assert reader[0].shape == (1080, 1920, 3)
