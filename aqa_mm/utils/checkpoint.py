@@ -20,13 +20,30 @@ The fix is deliberately narrow; weights_only stays on everywhere:
 
 External pretrained weights (``load_from`` / ``init_cfg``) go through the same
 weights-only loader and so stay protected.
+
+Crash safety: mmengine writes checkpoints straight to their final name, so a
+kill during ``torch.save`` leaves a truncated ``epoch_N.pth``. Local
+checkpoints are therefore written to a temporary file and renamed
+(:func:`atomic_save_checkpoint`), and :func:`find_latest_checkpoint` falls
+back to the newest complete checkpoint when ``last_checkpoint`` is empty or
+points at a missing file.
 """
+import glob
+import os
+import os.path as osp
 import pickle
-from typing import Any, Callable, List
+import re
+from typing import Any, Callable, List, Optional
 
 import numpy as np
 import torch
+import mmengine.runner.checkpoint as mm_checkpoint
+import mmengine.runner.runner as mm_runner
 from mmengine.logging import HistoryBuffer
+
+from .io import atomic_open
+
+_ORIGINAL_SAVE = mm_checkpoint.save_checkpoint
 
 _PATCHED = False
 
@@ -75,11 +92,61 @@ def _numpy_safe_globals() -> List[Any]:
     return [_reconstruct, scalar, np.ndarray, np.dtype, *dtype_classes]
 
 
+def atomic_save_checkpoint(checkpoint: dict, filename: str,
+                           file_client_args: Optional[dict] = None,
+                           backend_args: Optional[dict] = None) -> None:
+    """mmengine's ``save_checkpoint``, atomic for local files.
+
+    Args:
+        checkpoint (dict): The checkpoint to save.
+        filename (str): Destination; remote URIs (``s3://``, ``pavi://``)
+            and custom backends go to mmengine unchanged.
+        file_client_args (dict, optional): Deprecated mmengine argument.
+        backend_args (dict, optional): mmengine storage backend arguments.
+    """
+    if '://' in filename or file_client_args or backend_args:
+        _ORIGINAL_SAVE(checkpoint, filename, file_client_args=file_client_args,
+                       backend_args=backend_args)
+        return
+    with atomic_open(filename, 'wb') as f:
+        torch.save(checkpoint, f)
+
+
+def find_latest_checkpoint(path: str) -> Optional[str]:
+    """The checkpoint to auto-resume from in ``path``.
+
+    Reads ``last_checkpoint`` like mmengine; if that file is missing, empty
+    or names a file that does not exist, falls back to the newest
+    ``epoch_*.pth`` / ``iter_*.pth`` in ``path``.
+
+    Args:
+        path (str): The work_dir.
+
+    Returns:
+        str | None: Checkpoint path, or None when there is none.
+    """
+    record = osp.join(path, 'last_checkpoint')
+    if osp.isfile(record):
+        with open(record) as f:
+            last = f.read().strip()
+        if last and ('://' in last or osp.isfile(last)):
+            return last
+    found = []
+    for ckpt in glob.glob(osp.join(path, '*.pth')):
+        m = re.fullmatch(r'(epoch|iter)_(\d+)\.pth', osp.basename(ckpt))
+        if m:
+            found.append((int(m.group(2)), ckpt))
+    return max(found)[1] if found else None
+
+
 def patch_mmengine_checkpointing() -> None:
-    """Apply the weights-only resume fix once per process (idempotent)."""
+    """Apply the resume and crash-safety fixes once per process."""
     global _PATCHED
     if _PATCHED:
         return
+    mm_checkpoint.save_checkpoint = atomic_save_checkpoint
+    mm_runner.save_checkpoint = atomic_save_checkpoint
+    mm_runner.find_latest_checkpoint = find_latest_checkpoint
     HistoryBuffer.__getstate__ = _history_buffer_getstate
     torch.serialization.add_safe_globals([
         HistoryBuffer, *_numpy_safe_globals(),

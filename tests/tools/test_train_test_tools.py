@@ -9,6 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
+
+import aqa_mm  # noqa: F401  (weights-only loading of mmengine checkpoints)
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = 'configs/stgcn/stgcn_regressor_1xb16-30e_synthetic.py'
@@ -71,8 +74,11 @@ def test_kill_9_then_resume(tmp_path, tiny_ann):
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    done = sorted(int(p.stem.split('_')[1]) for p in work.glob('epoch_*.pth'))
-    last = done[-1]
+    # checkpoints are written atomically: every file left behind is complete
+    for ckpt in work.glob('*.pth'):
+        torch.load(ckpt)
+    assert not list(work.glob('.*.tmp'))
+    last = max(int(p.stem.split('_')[1]) for p in work.glob('epoch_*.pth'))
     assert last < 50
     resumed = _train(tmp_path, tiny_ann, epochs=last + 1,
                      extra=['--resume'])
@@ -90,7 +96,7 @@ def test_dist_train_two_cpu_processes(tmp_path, tiny_ann):
          str(tmp_path / 'work'), *_data_opts(tiny_ann, 1)],
         cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log[-3000:]
+    assert proc.returncode == 0, log[:4000] + '\n[...]\n' + log[-4000:]
     assert 'Distributed training: True' in log
     assert 'aqa/spearman' in log
     assert (tmp_path / 'work' / 'epoch_1.pth').is_file()

@@ -76,3 +76,38 @@ def test_getstate_does_not_mutate_buffer():
     buf.update(1.0)
     buf.__getstate__()
     assert 'statistics_methods' not in buf.__dict__
+
+
+def test_checkpoint_save_is_atomic(tmp_path, monkeypatch):
+    from aqa_mm.utils.checkpoint import atomic_save_checkpoint
+    path = tmp_path / 'epoch_1.pth'
+    atomic_save_checkpoint({'w': torch.ones(1)}, str(path))
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt('killed while writing')
+    monkeypatch.setattr(torch, 'save', crash)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_save_checkpoint({'w': torch.zeros(1)}, str(path))
+    monkeypatch.undo()
+    assert torch.load(path)['w'].item() == 1.0  # old file intact
+    assert [p.name for p in tmp_path.iterdir()] == ['epoch_1.pth']
+
+
+def test_find_latest_falls_back_when_record_is_bad(tmp_path):
+    from aqa_mm.utils.checkpoint import find_latest_checkpoint
+    assert find_latest_checkpoint(str(tmp_path)) is None
+    for n in (2, 10):
+        (tmp_path / f'epoch_{n}.pth').write_bytes(b'x')
+    (tmp_path / 'last_checkpoint').write_text('')  # killed mid-write
+    assert find_latest_checkpoint(str(tmp_path)).endswith('epoch_10.pth')
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_2.pth'))
+    assert find_latest_checkpoint(str(tmp_path)).endswith('epoch_2.pth')
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'gone.pth'))
+    assert find_latest_checkpoint(str(tmp_path)).endswith('epoch_10.pth')
+
+
+def test_runner_uses_the_patched_functions():
+    import mmengine.runner.runner as mm_runner
+    from aqa_mm.utils import checkpoint
+    assert mm_runner.save_checkpoint is checkpoint.atomic_save_checkpoint
+    assert mm_runner.find_latest_checkpoint is checkpoint.find_latest_checkpoint
