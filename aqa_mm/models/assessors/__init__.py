@@ -1,3 +1,4 @@
 from .skeleton_assessor import SkeletonAssessor
+from .sme_pretrainer import SMEPretrainer
 
-__all__ = ['SkeletonAssessor']
+__all__ = ['SkeletonAssessor', 'SMEPretrainer']

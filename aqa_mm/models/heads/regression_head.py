@@ -39,9 +39,9 @@ class AQARegressionHead(BaseModule):
                  dropout: float = 0.0,
                  score_mean: float = 0.0,
                  score_std: float = 1.0,
-                 init_cfg: Optional[dict] = dict(
-                     type='Normal', layer='Linear', std=0.01)) -> None:
-        super().__init__(init_cfg=init_cfg)
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg or dict(
+            type='Normal', layer='Linear', std=0.01))
         self.in_channels = in_channels
         self.loss_weights = tuple(loss_weights)
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()

@@ -1,0 +1,96 @@
+"""SMEPretrainer: self-supervised SME-GCN pretraining on two masked views."""
+from typing import Dict, List, Optional, Sequence, Union
+
+import torch
+from mmengine.model import BaseModel
+
+from aqa_mm.registry import MODELS
+
+
+@MODELS.register_module()
+class SMEPretrainer(BaseModel):
+    """Siamese InfoNCE pretraining of a skeleton encoder (2M-AF §3.1).
+
+    Both masked views (e.g. the variance-masked and the temporally masked
+    copy of one sequence, made by ``VarianceMask(out_key=...)`` and
+    ``TemporalMask(out_key=...)``) go through the *same* encoder; the loss
+    pulls the two features of a sample together and pushes other samples
+    away. The encoder's weights are saved under the ``encoder.`` prefix, which
+    is what the finetuning configs load.
+
+    Args:
+        encoder (dict): Encoder config returning (N, C^s) features, e.g.
+            ``dict(type='SMEGCN', ...)``.
+        loss (dict, optional): Contrastive loss config. Defaults to
+            ``dict(type='InfoNCELoss')`` (Eq. 4, τ = 0.1).
+        view_keys (Sequence[str]): The two input keys, in the order (f̂, f̃)
+            of Eq. 4. Defaults to ``('keypoint_var', 'keypoint_tem')``.
+        data_preprocessor (dict, optional): Defaults to
+            ``dict(type='MultiInputDataPreprocessor')``.
+        init_cfg (dict, optional): Weight init. Defaults to None.
+    """
+
+    def __init__(self,
+                 encoder: dict,
+                 loss: Optional[dict] = None,
+                 view_keys: Sequence[str] = ('keypoint_var', 'keypoint_tem'),
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(
+            data_preprocessor=data_preprocessor
+            or dict(type='MultiInputDataPreprocessor'),
+            init_cfg=init_cfg)
+        if len(view_keys) != 2:
+            raise ValueError(f'view_keys must name two views, got {view_keys}')
+        self.encoder = MODELS.build(encoder)
+        self.loss_module = MODELS.build(loss or dict(type='InfoNCELoss'))
+        self.view_keys = tuple(view_keys)
+
+    def extract_feat(self, inputs: Dict[str, torch.Tensor]) -> tuple:
+        """Encode both views in one pass through the shared encoder.
+
+        Args:
+            inputs (dict[str, Tensor]): Each view (N, M, T, V, C).
+
+        Returns:
+            tuple[Tensor, Tensor]: Features (N, C^s) of view 1 and view 2.
+        """
+        missing = [k for k in self.view_keys if k not in inputs]
+        if missing:
+            raise KeyError(f'SMEPretrainer inputs lack {missing}; got '
+                           f'{sorted(inputs)} (check PackAQAInputs '
+                           'collect_keys)')
+        view_a, view_b = (inputs[k] for k in self.view_keys)
+        if view_a.shape != view_b.shape:
+            raise ValueError(f'the two views differ in shape: '
+                             f'{tuple(view_a.shape)} vs {tuple(view_b.shape)}')
+        feats = self.encoder(torch.cat([view_a, view_b]))    # [2N, C^s]
+        return feats.chunk(2)
+
+    def forward(self,
+                inputs: Dict[str, torch.Tensor],
+                data_samples: Optional[List] = None,
+                mode: str = 'tensor') -> Union[Dict, List, tuple]:
+        """mmengine's three-mode forward.
+
+        Args:
+            inputs (dict[str, Tensor]): The two views, each (N, M, T, V, C).
+            data_samples (list, optional): Carried through in predict mode.
+            mode (str): ``'loss'`` → ``{'loss_infonce'}``; ``'predict'`` →
+                samples with ``ssl_feature`` (view-1 feature, (C^s,));
+                ``'tensor'`` → the two feature tensors.
+
+        Returns:
+            dict | list | tuple: See ``mode``.
+        """
+        feat_a, feat_b = self.extract_feat(inputs)
+        if mode == 'loss':
+            return dict(loss_infonce=self.loss_module(feat_a, feat_b))
+        if mode == 'predict':
+            for sample, feat in zip(data_samples, feat_a.detach().cpu()):
+                sample.set_field(feat, 'ssl_feature')
+            return data_samples
+        if mode == 'tensor':
+            return feat_a, feat_b
+        raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', got "
+                         f'{mode!r}')

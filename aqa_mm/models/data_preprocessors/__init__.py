@@ -1,0 +1,3 @@
+from .multi_input_data_preprocessor import MultiInputDataPreprocessor
+
+__all__ = ['MultiInputDataPreprocessor']
