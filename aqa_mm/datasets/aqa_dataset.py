@@ -13,8 +13,13 @@ The annotation file is mmaction2's skeleton annotation pickle
     class_id (int)           0-based action class
     class_name (str)
     difficulty (float|None)  degree of difficulty, when known
-    filename (str|None)      video path, relative to data_prefix['video']
+    video (str|None)         video path, relative to data_prefix['video']
     feature_file (str|None)  precomputed features, rel. to data_prefix['feature']
+
+The video path is stored as ``video``, not mmaction2's ``filename``: with a
+``filename`` key, mmaction2's ``PoseDataset`` matches split ids against file
+names instead of ``frame_dir``, so the same file would not load there. The
+dataset hands it to the pipeline as ``filename`` (what ``DecordInit`` reads).
 
 Everything is validated when the dataset is built, so a bad sample is named
 up front instead of failing halfway through an epoch.
@@ -42,7 +47,7 @@ class AQADataset(BaseActionDataset):
         pipeline (list[dict | callable]): Data transforms.
         split (str): Name of the split to load, e.g. ``'train'``.
         modality (str): ``'Pose'`` (needs ``keypoint``), ``'RGB'`` (needs a
-            readable ``filename``) or ``'RGBPose'`` (both). Defaults to
+            readable ``video``) or ``'RGBPose'`` (both). Defaults to
             ``'Pose'``.
         class_ids (Sequence[int], optional): Keep only these classes (the
             per-class protocol trains one model per class). Defaults to None.
@@ -132,10 +137,12 @@ class AQADataset(BaseActionDataset):
         return data_list
 
     def _resolve_paths(self, item: dict) -> dict:
-        for key, prefix_key in (('filename', 'video'),
-                                ('feature_file', 'feature')):
-            if item.get(key) and prefix_key in self.data_prefix:
-                item[key] = osp.join(self.data_prefix[prefix_key], item[key])
+        if item.get('video'):
+            item['filename'] = osp.join(self.data_prefix.get('video', ''),
+                                        item['video'])
+        if item.get('feature_file'):
+            item['feature_file'] = osp.join(
+                self.data_prefix.get('feature', ''), item['feature_file'])
         return item
 
     # --------------------------------------------------------- validation
@@ -178,7 +185,7 @@ class AQADataset(BaseActionDataset):
         if 'RGB' in self.modality:
             path = item.get('filename')
             if not path:
-                return "missing 'filename' (video)"
+                return "missing 'video'"
             if not osp.isfile(path):
                 return f'video not found: {path}'
         return None

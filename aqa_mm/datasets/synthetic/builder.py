@@ -99,14 +99,14 @@ def annotation_record(perf: Performance, with_video: bool) -> Dict:
 
     Returns:
         dict: mmaction2 skeleton annotation extended for AQA (``score``,
-        ``class_id``, ``class_name``, ``difficulty``, ``filename``,
+        ``class_id``, ``class_name``, ``difficulty``, ``video``,
         ``pose_file``, ``errors``).
     """
     rec = pose_record(perf)
     rec.pop('boxes')
     rec.update(score=float(perf.score), class_id=int(perf.class_id),
                class_name=perf.class_name, difficulty=perf.difficulty,
-               filename=f'videos/{perf.sample_id}.mp4' if with_video else None,
+               video=f'videos/{perf.sample_id}.mp4' if with_video else None,
                pose_file=f'poses/{perf.sample_id}.pkl',
                errors=dict(perf.errors))
     return rec

@@ -21,7 +21,7 @@ CLI = (Path(__file__).resolve().parents[3] / 'tools' / 'data' / 'synthetic'
        / 'generate_synthetic.py')
 ANN_KEYS = {'frame_dir', 'total_frames', 'img_shape', 'original_shape',
             'keypoint', 'keypoint_score', 'score', 'class_id', 'class_name',
-            'difficulty', 'filename', 'pose_file', 'errors'}
+            'difficulty', 'video', 'pose_file', 'errors'}
 POSE_KEYS = {'frame_dir', 'total_frames', 'img_shape', 'original_shape',
              'keypoint', 'keypoint_score', 'boxes'}
 CLEAN = dict.fromkeys(ERROR_NAMES, 0.0)
@@ -77,7 +77,7 @@ def test_annotation_keys_shapes_dtypes(built):
         assert a['class_name'] == CLASS_NAMES[a['class_id']]
         assert a['frame_dir'].startswith(a['class_name'] + '_')
         assert a['difficulty'] is None or type(a['difficulty']) is float
-        assert a['filename'] == f"videos/{a['frame_dir']}.mp4"
+        assert a['video'] == f"videos/{a['frame_dir']}.mp4"
         assert a['pose_file'] == f"poses/{a['frame_dir']}.pkl"
         assert set(a['errors']) == set(ERROR_NAMES)
         assert all(0.0 <= v <= 1.0 for v in a['errors'].values())
@@ -111,7 +111,7 @@ def test_video_frame_count_matches_decord(built):
     decord = pytest.importorskip('decord')
     out, _, ann = built
     for a in ann['annotations']:
-        reader = decord.VideoReader(str(out / a['filename']))
+        reader = decord.VideoReader(str(out / a['video']))
         assert len(reader) == a['total_frames']
         frame = reader[0].asnumpy()
         assert frame.shape == (SIZE, SIZE, 3)
@@ -268,7 +268,7 @@ def test_cli(tmp_path, monkeypatch, capsys):
     assert len(line.splitlines()) == 1 and 'SYNTHETIC' in line
     ann = _load(out / ANNOTATION_FILE)
     assert ann['metainfo']['seed'] == 3
-    assert all(a['filename'] is None for a in ann['annotations'])
+    assert all(a['video'] is None for a in ann['annotations'])
     assert not (out / 'videos').exists()
     monkeypatch.setattr(sys, 'argv', [str(CLI), '--out-dir', str(out),
                                       '--frames', '1'])
