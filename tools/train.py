@@ -8,6 +8,8 @@ import argparse
 import os
 import os.path as osp
 
+import torch
+
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
@@ -60,6 +62,10 @@ def merge_args(cfg, args):
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     if args.amp:
+        if not torch.cuda.is_available():
+            raise UserError('--amp needs a CUDA GPU (mmengine\'s '
+                            'AmpOptimWrapper is CUDA/NPU/MLU only); drop '
+                            '--amp to train in float32 on CPU')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume == 'auto':

@@ -127,6 +127,9 @@ def describe_error(exc: BaseException) -> Optional[str]:
     if isinstance(exc, TypeError) and 'unexpected keyword argument' in message:
         # mmengine prefixes constructor errors with "class `X` in Y.py: "
         return f'config error: {message}'
+    if isinstance(exc, AssertionError) and 'Invalid arguments' in message:
+        # mmaction2's GCN blocks swallow **kwargs and assert on leftovers
+        return f'config error: {message}'
     if isinstance(exc, ValueError) and getattr(exc, 'aqa_user_error', False):
         return message
     return None
@@ -142,7 +145,7 @@ def friendly_errors(tool: str) -> Iterator[None]:
     try:
         yield
     except (UserError, KeyError, FileNotFoundError, NotADirectoryError,
-            TypeError, ValueError) as exc:
+            TypeError, ValueError, AssertionError) as exc:
         message = describe_error(exc)
         if message is None or os.environ.get('AQA_MM_DEBUG'):
             raise

@@ -113,6 +113,9 @@ def test_dist_train_two_cpu_processes(tmp_path, tiny_ann):
      'annotation file not found: no.pkl'),
     ([CONFIG, '--resume', 'missing.pth'],
      '--resume checkpoint not found: missing.pth'),
+    pytest.param([CONFIG, '--amp'], '--amp needs a CUDA GPU',
+                 marks=pytest.mark.skipif(torch.cuda.is_available(),
+                                          reason='AMP works on this GPU')),
 ])
 def test_bad_input_gives_one_line_error(tmp_path, args, message):
     proc = _run([sys.executable, 'tools/train.py', *args, '--work-dir',
@@ -121,4 +124,17 @@ def test_bad_input_gives_one_line_error(tmp_path, args, message):
     lines = [ln for ln in proc.stderr.splitlines()
              if ln.startswith('train.py: error:')]
     assert len(lines) == 1 and message in lines[0], proc.stderr[-2000:]
+    assert 'Traceback' not in proc.stderr
+
+
+def test_typo_in_config_file_is_named(tmp_path, tiny_ann):
+    cfg = tmp_path / 'typo.py'
+    cfg.write_text(f"_base_ = ['{ROOT / CONFIG}']\n"
+                   "model = dict(backbone=dict(base_channel=32))\n")
+    proc = _run([sys.executable, 'tools/train.py', str(cfg), '--work-dir',
+                 str(tmp_path / 'w'), *_data_opts(tiny_ann, 1)])
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    lines = [ln for ln in proc.stderr.splitlines()
+             if ln.startswith('train.py: error: config error')]
+    assert len(lines) == 1 and "'base_channel'" in lines[0], proc.stderr
     assert 'Traceback' not in proc.stderr
