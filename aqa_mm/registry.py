@@ -5,6 +5,9 @@ So configs use ``default_scope='mmaction'`` and load the package with
 (``STGCN``, ``PoseDecode``, ...) and ours live side by side.
 """
 from mmaction.registry import (DATASETS, METRICS, MODELS, TRANSFORMS,
-                               VISUALIZERS)
+                               VISUALIZERS, WEIGHT_INITIALIZERS)
 
-__all__ = ['DATASETS', 'METRICS', 'MODELS', 'TRANSFORMS', 'VISUALIZERS']
+__all__ = [
+    'DATASETS', 'METRICS', 'MODELS', 'TRANSFORMS', 'VISUALIZERS',
+    'WEIGHT_INITIALIZERS'
+]

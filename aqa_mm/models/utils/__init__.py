@@ -1,0 +1,3 @@
+from .strict_pretrained import StrictPretrainedInit
+
+__all__ = ['StrictPretrainedInit']

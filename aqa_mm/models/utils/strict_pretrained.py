@@ -1,0 +1,87 @@
+"""StrictPretrained: load pretrained weights and fail loudly on mismatch."""
+from typing import Optional, Sequence
+
+import torch.nn as nn
+from mmengine.runner.checkpoint import _load_checkpoint
+
+from aqa_mm.registry import WEIGHT_INITIALIZERS
+from aqa_mm.utils.cli import UserError
+
+_SHOWN = 8
+
+
+def _listing(keys: Sequence[str]) -> str:
+    keys = sorted(keys)
+    more = f' ... (+{len(keys) - _SHOWN} more)' if len(keys) > _SHOWN else ''
+    return ', '.join(keys[:_SHOWN]) + more
+
+
+@WEIGHT_INITIALIZERS.register_module(name='StrictPretrained')
+class StrictPretrainedInit:
+    """Initialise a module from a checkpoint, requiring the keys to match.
+
+    mmengine's ``Pretrained`` init loads with ``strict=False`` and only logs
+    mismatches, so a checkpoint from another model, or a wrong ``prefix``,
+    silently leaves the network random. This initializer raises instead,
+    naming the missing and the unexpected keys. The file is read with
+    ``torch.load(weights_only=True)``.
+
+    Use in a config as
+    ``init_cfg=dict(type='StrictPretrained', checkpoint=PATH, prefix='encoder.')``.
+
+    Args:
+        checkpoint (str): Path or URL of the checkpoint.
+        prefix (str, optional): Only keys starting with it are used, with the
+            prefix removed (e.g. ``'encoder.'`` for an ``SMEPretrainer``
+            checkpoint). Defaults to None (all keys).
+        ignore_missing (Sequence[str]): Key prefixes of the module that may
+            stay uninitialised (e.g. a new head). Defaults to ().
+        map_location (str): Defaults to ``'cpu'``.
+    """
+
+    def __init__(self, checkpoint: str, prefix: Optional[str] = None,
+                 ignore_missing: Sequence[str] = (),
+                 map_location: str = 'cpu') -> None:
+        self.checkpoint = checkpoint
+        self.prefix = prefix
+        self.ignore_missing = tuple(ignore_missing)
+        self.map_location = map_location
+
+    def __call__(self, module: nn.Module) -> None:
+        """Load the weights into ``module``.
+
+        Args:
+            module (nn.Module): The module whose ``init_cfg`` this is.
+
+        Raises:
+            UserError: If no key matches, keys are missing / unexpected, or
+                shapes differ (tools print it as a one-line error).
+        """
+        ckpt = _load_checkpoint(self.checkpoint, map_location=self.map_location)
+        state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
+        if self.prefix:
+            state = {k[len(self.prefix):]: v for k, v in state.items()
+                     if k.startswith(self.prefix)}
+            if not state:
+                raise UserError(f'{self.checkpoint}: no key starts with prefix '
+                               f'{self.prefix!r}')
+        own = module.state_dict()
+        missing = [k for k in own if k not in state
+                   and not k.startswith(self.ignore_missing)]
+        unexpected = [k for k in state if k not in own]
+        if missing or unexpected:
+            raise UserError(
+                f'{self.checkpoint} (prefix {self.prefix!r}) does not fit '
+                f'{type(module).__name__}: missing keys [{_listing(missing)}]; '
+                f'unexpected keys [{_listing(unexpected)}]')
+        shape_errors = [f'{k}: {tuple(state[k].shape)} vs {tuple(v.shape)}'
+                        for k, v in own.items()
+                        if k in state and state[k].shape != v.shape]
+        if shape_errors:
+            raise UserError(f'{self.checkpoint}: shape mismatch for '
+                           f'{_listing(shape_errors)}')
+        module.load_state_dict(state, strict=False)
+
+    def __repr__(self) -> str:
+        return (f'StrictPretrained(checkpoint={self.checkpoint!r}, '
+                f'prefix={self.prefix!r})')
