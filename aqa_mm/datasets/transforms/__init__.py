@@ -1,3 +1,5 @@
 from .pack_aqa_inputs import PackAQAInputs
+from .temporal_mask import TemporalMask
+from .variance_mask import VarianceMask
 
-__all__ = ['PackAQAInputs']
+__all__ = ['PackAQAInputs', 'TemporalMask', 'VarianceMask']

@@ -1,0 +1,135 @@
+"""TemporalMask: the temporal (interval) mask of SME-GCN.
+
+Follows 2M-AF (ACM MM 2024), §3.1 "Masking strategy": the second view keeps
+frames at regular intervals and masks the rest.
+"""
+from functools import lru_cache
+from typing import Dict
+
+import numpy as np
+from mmcv.transforms import BaseTransform
+
+from aqa_mm.registry import TRANSFORMS
+from .mask_utils import (CenterJoint, apply_frame_mask, center_keypoint,
+                         check_center_joint, check_int, check_keypoint,
+                         check_mask_ratio, check_mode, num_masked,
+                         to_keypoint_layout)
+
+
+@lru_cache(maxsize=64)
+def interval_frames(num_frames: int, num_keep: int, mode: str) -> np.ndarray:
+    """Indices of the frames an interval mask keeps.
+
+    ``'zero'``: the centre of each of ``num_keep`` equal segments,
+    ⌊(i + ½)·T / K⌋, so consecutive kept frames are ⌊T/K⌋ or ⌈T/K⌉ apart
+    and the kept frames span the whole clip.
+    ``'select'``: the authors' released code, frames ``T % K :: T // K``
+    (also K frames, stride ⌊T/K⌋, starting at T mod K).
+
+    Args:
+        num_frames (int): T >= 1.
+        num_keep (int): K, 1 <= K <= T.
+        mode (str): ``'zero'`` or ``'select'``.
+
+    Returns:
+        np.ndarray: Sorted, distinct frame indices, int of shape (K);
+        read-only (cached).
+    """
+    if mode == 'select':
+        stride = num_frames // num_keep
+        frames = np.arange(num_frames % num_keep, num_frames, stride)  # [K]
+    else:
+        segment = np.arange(num_keep) * 2 + 1  # [K]
+        frames = segment * num_frames // (2 * num_keep)  # [K]
+    frames.setflags(write=False)
+    return frames
+
+
+@TRANSFORMS.register_module()
+class TemporalMask(BaseTransform):
+    """Keep frames at regular intervals, mask the rest (SME-GCN).
+
+    Centres every joint on ``center_joint`` (Eq. 1 of the paper), then keeps
+    K = T − ⌊r_m·T⌋ frames spread evenly over the clip (see
+    :func:`interval_frames`) and zeroes every joint and channel of the other
+    frames. With T = 103, r_m = 0.69 / 0.38 keep 32 / 64 frames, as in the
+    paper's Table 6. Its third setting, 16 frames, needs r_m ≥ 87/103 ≈
+    0.8447: the printed r_m = 0.84 masks ⌊86.52⌋ = 86 frames and keeps 17.
+
+    ``mode='select'`` is the authors' released-code variant: it keeps
+    frames ``T % K :: T // K`` and drops the rest, so the output has K
+    frames. Its frames differ from ``'zero'`` mode's (for K > T/2 they are
+    the last K frames).
+
+    Centring and missing values are handled as in :class:`VarianceMask`:
+    the first ``coord_channels`` channels are centred, the others (the
+    keypoint score) are copied; a joint with a NaN or ±inf channel, or whose
+    centre joint is missing, is zeroed.
+
+    Required Keys:
+
+        - keypoint (np.ndarray): shape (M, T, V, C)
+
+    Modified Keys (``out_key='keypoint'``):
+
+        - keypoint: shape (M, T, V, C), or (M, K, V, C) in ``'select'`` mode
+
+    Added Keys (``out_key`` other than ``'keypoint'``):
+
+        - out_key: as above; ``keypoint`` is left untouched
+
+    Args:
+        mask_ratio (float): Mask ratio r_m in [0, 1).
+        center_joint (int | str, optional): Joint m of Eq. 1; ``'hip'`` for
+            the midpoint of COCO joints 11 and 12; None if the input is
+            already centred. Defaults to 8, as in the paper.
+        coord_channels (int): Number of leading coordinate channels (2 for
+            2-D keypoints with or without a score, 3 for 3-D).
+            Defaults to 2.
+        mode (str): ``'zero'`` (zero the masked frames) or ``'select'``
+            (the authors' frames, masked frames dropped).
+            Defaults to ``'zero'``.
+        out_key (str): Key to write the masked sequence to.
+            Defaults to ``'keypoint'``.
+    """
+
+    def __init__(self,
+                 mask_ratio: float,
+                 center_joint: CenterJoint = 8,
+                 coord_channels: int = 2,
+                 mode: str = 'zero',
+                 out_key: str = 'keypoint') -> None:
+        self.mask_ratio = check_mask_ratio(mask_ratio)
+        self.center_joint = check_center_joint(center_joint)
+        self.coord_channels = check_int('coord_channels', coord_channels, 1)
+        self.mode = check_mode(mode)
+        self.out_key = out_key
+
+    def transform(self, results: Dict) -> Dict:
+        """Centre and mask ``results['keypoint']``; see the class docstring.
+
+        Args:
+            results (dict): The result dict.
+
+        Returns:
+            dict: The result dict.
+        """
+        keypoint = check_keypoint(results['keypoint'], self.coord_channels,
+                                  self.center_joint)
+        seq, _ = center_keypoint(keypoint, self.center_joint,
+                                 self.coord_channels)  # [V, C, M, T]
+        out = to_keypoint_layout(seq, keypoint.dtype)  # [M, T, V, C]
+        num_frames = out.shape[1]
+        num_keep = num_frames - num_masked(self.mask_ratio, num_frames)
+        keep = np.zeros(num_frames, dtype=bool)  # [T]
+        keep[interval_frames(num_frames, num_keep, self.mode)] = True
+        results[self.out_key] = apply_frame_mask(out, keep, self.mode)
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}('
+                f'mask_ratio={self.mask_ratio}, '
+                f'center_joint={self.center_joint!r}, '
+                f'coord_channels={self.coord_channels}, '
+                f'mode={self.mode!r}, '
+                f'out_key={self.out_key!r})')
