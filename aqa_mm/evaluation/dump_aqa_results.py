@@ -15,7 +15,9 @@ class DumpAQAResults(BaseMetric):
     ``pred_*`` field of the data sample (``pred_aqa_score``, and for two-
     stream models the per-stream scores and the chosen stream), as Python
     scalars. ``tools/test.py --dump`` adds this metric; tools/analysis reads
-    the file.
+    the file. Predictions are dumped as the model outputs them: a model
+    trained with ``NormalizeScore`` dumps normalised predictions (map them
+    back with :func:`aqa_mm.datasets.score_normalization.denormalize_scores`).
 
     Args:
         out_file_path (str): Destination ``.pkl``.

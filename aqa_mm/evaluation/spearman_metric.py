@@ -1,9 +1,10 @@
 """SpearmanMetric: the AQA evaluation protocol as an mmengine metric."""
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
 
+from aqa_mm.datasets.score_normalization import denormalize_scores
 from aqa_mm.registry import METRICS
 from .functional import fisher_z_average, mse, relative_l2, spearman
 
@@ -25,6 +26,13 @@ class SpearmanMetric(BaseMetric):
     Args:
         pred_key (str): Data-sample field holding the prediction.
             Defaults to ``'pred_aqa_score'``.
+        denormalize_target (tuple[float, float], optional): When the model
+            was trained on targets normalised by ``NormalizeScore`` with
+            this ``target_range``, predictions are first mapped back to
+            each class's scale with the dataset's training ranges
+            (``dataset_meta['score_ranges']``); ground truth stays raw
+            (``NormalizeScore`` belongs to the training pipeline only).
+            Defaults to None (predictions used as they are).
         collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
         prefix (str, optional): Metric name prefix. Defaults to ``'aqa'``.
     """
@@ -32,10 +40,13 @@ class SpearmanMetric(BaseMetric):
 
     def __init__(self,
                  pred_key: str = 'pred_aqa_score',
+                 denormalize_target: Optional[Tuple[float, float]] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.pred_key = pred_key
+        self.denormalize_target = None if denormalize_target is None else (
+            float(denormalize_target[0]), float(denormalize_target[1]))
 
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         """Store (pred, gt, class_id) of each sample as Python floats.
@@ -78,12 +89,18 @@ class SpearmanMetric(BaseMetric):
         """
         pred = np.array([r['pred'] for r in results])
         gt = np.array([r['gt'] for r in results])
-        metrics = dict(spearman=spearman(pred, gt), mse=mse(pred, gt))
         class_ids = [r['class_id'] for r in results]
-        if any(c is None for c in class_ids):
-            return metrics
         meta = self.dataset_meta or {}
         ranges = meta.get('score_ranges')
+        if self.denormalize_target is not None:
+            if not ranges or any(c is None for c in class_ids):
+                raise ValueError('denormalize_target needs class ids and the '
+                                 "dataset's metainfo['score_ranges']")
+            pred = denormalize_scores(pred, class_ids, ranges,
+                                      self.denormalize_target)
+        metrics = dict(spearman=spearman(pred, gt), mse=mse(pred, gt))
+        if any(c is None for c in class_ids):
+            return metrics
         if ranges:
             metrics['r_l2'] = relative_l2(pred, gt, class_ids, ranges)
         classes = sorted(set(class_ids))

@@ -1,5 +1,6 @@
+from .normalize_score import NormalizeScore
 from .pack_aqa_inputs import PackAQAInputs
 from .temporal_mask import TemporalMask
 from .variance_mask import VarianceMask
 
-__all__ = ['PackAQAInputs', 'TemporalMask', 'VarianceMask']
+__all__ = ['NormalizeScore', 'PackAQAInputs', 'TemporalMask', 'VarianceMask']

@@ -1,0 +1,75 @@
+"""Convert UNLV-Dive (370 dives, AQA-7 diving split 300/70) to an
+AQADataset file.
+
+    python tools/data/unlv_dive/convert_unlv_dive.py UNLV_ROOT POSE_DIR OUT.pkl
+        (--split-dir AQA7_SPLIT_DIR | --unlv-split-dir DIR) [--score-dir DIR]
+        [--label execution|overall]
+        [--video-template T] [--pose-template T]
+        [--skip-missing] [--score-range LO,HI]
+
+The label is the execution score, overall ÷ difficulty (the paper's), or
+with ``--label overall`` the overall score; ``difficulty`` is stored either
+way. Missing videos or skeletons stop the conversion (exit 2, one line
+naming them) unless ``--skip-missing``. Work is done by
+:func:`aqa_mm.datasets.converters.convert_unlv_dive`; see
+docs/data_preparation.md.
+"""
+import argparse
+from typing import Optional, Sequence
+
+from aqa_mm.datasets.converters import unlv_dive
+from aqa_mm.datasets.converters.common import parse_score_ranges
+from aqa_mm.utils.cli import friendly_errors
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
+    parser = argparse.ArgumentParser(
+        description='UNLV-Dive → annotation pkl')
+    parser.add_argument('root', help='UNLV-Dive release root (videos are '
+                        'stored relative to it)')
+    parser.add_argument('pose_dir', help='folder of the pose pkls')
+    parser.add_argument('out_file', help='annotation .pkl to write')
+    parser.add_argument('--split-dir', help='folder of the AQA-7 split_4 '
+                        '.mat files (the split; needed unless '
+                        '--unlv-split-dir)')
+    parser.add_argument('--score-dir', help='folder of diving_overall_'
+                        'scores.mat and diving_difficulty_level.mat '
+                        '(default: ROOT)')
+    parser.add_argument('--label', default='execution',
+                        choices=['execution', 'overall'],
+                        help='training target (default: execution = '
+                        'overall / difficulty)')
+    parser.add_argument('--unlv-split-dir', help='use the UNLV split_300_70 '
+                        '{training,testing}_idx.mat files instead')
+    parser.add_argument('--video-template', default=unlv_dive.VIDEO_TEMPLATE,
+                        help='video path under ROOT (default: %(default)s)')
+    parser.add_argument('--pose-template', default=unlv_dive.POSE_TEMPLATE,
+                        help='pose pkl under POSE_DIR (default: %(default)s)')
+    parser.add_argument('--skip-missing', action='store_true',
+                        help='skip samples whose video or skeleton is '
+                        'missing (default: stop)')
+    parser.add_argument('--score-range', metavar='LO,HI',
+                        help='report scores outside this range (default: '
+                        '0,30 for execution, 21.6,102.6 for overall)')
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Convert and print the report."""
+    args = parse_args(argv)
+    with friendly_errors('convert_unlv_dive.py'):
+        name = unlv_dive.CLASS_NAME
+        ranges = parse_score_ranges(
+            [f'{name}={args.score_range}'] if args.score_range else None,
+            [name])
+        report = unlv_dive.convert_unlv_dive(
+            args.split_dir, args.score_dir or args.root, args.root,
+            args.pose_dir, args.out_file, args.label, args.unlv_split_dir,
+            args.video_template, args.pose_template, args.skip_missing,
+            ranges.get(name))
+        print('\n'.join(report.lines()))
+
+
+if __name__ == '__main__':
+    main()
