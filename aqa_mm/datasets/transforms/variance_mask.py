@@ -10,7 +10,8 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from aqa_mm.registry import TRANSFORMS
-from .mask_utils import (CenterJoint, apply_frame_mask, center_keypoint,
+from .mask_utils import (COCO_HIPS, CenterJoint, apply_frame_mask,
+                         center_keypoint,
                          check_center_joint, check_int, check_keypoint,
                          check_mask_ratio, check_mode, num_masked,
                          to_keypoint_layout)
@@ -29,6 +30,119 @@ def _window_sizes(num_frames: int, window: int) -> np.ndarray:
     size = size.astype(np.float64)  # [T]
     size.setflags(write=False)
     return size
+
+
+@lru_cache(maxsize=64)
+def _centre_columns(joints: int, channels: int, coord_channels: int,
+                    center_joint: CenterJoint) -> tuple:
+    """Column indices and weights that centre a (M·T, V·C) row block.
+
+    ``rows - weight * Σ_i take(rows, columns[i])`` subtracts the centre
+    joint (or the hip midpoint) from the coordinate channels of every joint.
+    """
+    centres = COCO_HIPS if center_joint == 'hip' else (center_joint, )
+    channel = np.tile(np.arange(channels), joints)  # [V*C]
+    columns = tuple(c * channels + channel for c in centres)
+    weight = (channel < coord_channels) / len(centres)  # [V*C]
+    return columns, weight
+
+
+@lru_cache(maxsize=64)
+def _same_window_index(num_frames: int, window: int) -> np.ndarray:
+    """For each frame, the first frame with the same clipped window, (T,)."""
+    t = np.arange(num_frames)
+    key = np.maximum(t - window, 0) * num_frames + np.minimum(
+        t + window, num_frames - 1)
+    _, first, inverse = np.unique(key, return_index=True,
+                                  return_inverse=True)
+    index = first[inverse]
+    index.setflags(write=False)
+    return index
+
+
+def _degree_from_sums(sq_sum: np.ndarray, n_mean_sq: np.ndarray,
+                      window: int) -> np.ndarray:
+    """D = Σx² − (Σx)²/n, with values within rounding error of 0 set to 0.
+
+    D is a difference of sums; below a few ulps of the window's Σx² it is
+    numerically 0 (a static window): making it exactly 0 lets the tie rule
+    apply.
+    """
+    degree = sq_sum - n_mean_sq  # [T]
+    tolerance = 16 * math.log2(2 * window + 2) * _EPS
+    degree[degree <= tolerance * sq_sum] = 0
+    return degree
+
+
+def _window_sum_rows(padded: np.ndarray, num_frames: int,
+                     width: int) -> np.ndarray:
+    """Sums over ``width`` consecutive rows of a zero-padded (T + 2k, R).
+
+    Row t of the result sums ``padded[t:t + width]``, i.e. frame t's
+    clipped window. Blocks of 1, 2, 4, ... rows are built by doubling and
+    each window is assembled from the blocks of the binary digits of the
+    width: O(log k) contiguous array operations, no prefix sums.
+
+    Returns:
+        np.ndarray: Shape (T, R).
+    """
+    total, offset, size, blocks = None, 0, 1, padded
+    while True:  # blocks[i] = padded[i] + ... + padded[i + size - 1]
+        if width & size:
+            part = blocks[offset:offset + num_frames]
+            total = part.copy() if total is None else np.add(total, part,
+                                                             out=total)
+            offset += size
+        if 2 * size > width:
+            return total
+        blocks = blocks[:-size] + blocks[size:]
+        size *= 2
+
+
+def alteration_degree_dense(seq: np.ndarray, coord_channels: int,
+                            window: int) -> np.ndarray:
+    """D(t) of Eq. 2 for a sequence without missing values (the fast path).
+
+    Same result as :func:`alteration_degree` with ``valid=None``, but in
+    mmaction2's (M, T, V, C) layout, which for M = 1 needs no transpose: the
+    non-coordinate channels are zeroed in a time-major (T, V·C) copy
+    instead of sliced away.
+
+    Args:
+        seq (np.ndarray): Centred sequence, float64 (M, T, V, C).
+        coord_channels (int): Leading channels that enter D.
+        window (int): Half-window k >= 0.
+
+    Returns:
+        np.ndarray: D, float64 of shape (T,), >= 0.
+    """
+    persons, num_frames, joints, channels = seq.shape
+    window = min(window, num_frames - 1)
+    rows = seq.reshape(persons, num_frames, joints * channels)
+    rows = rows[0] if persons == 1 else rows.transpose(1, 0, 2).reshape(
+        num_frames, -1)  # [T, R]
+    num_rows = rows.shape[1]
+    # columns 0..R-1: coordinates shifted by frame 0 (D unchanged, sums
+    # small); column R: their squares summed per frame. k zero rows of
+    # padding on both sides make every window a plain slice.
+    padded = np.zeros((num_frames + 2 * window, num_rows + 1))
+    shifted = padded[window:window + num_frames, :num_rows]  # [T, R]
+    np.subtract(rows, rows[0], out=shifted)
+    if coord_channels < channels:
+        shifted.reshape(num_frames, -1, channels)[..., coord_channels:] = 0
+    np.einsum('tr,tr->t', shifted, shifted,
+              out=padded[window:window + num_frames, num_rows])
+    sums = _window_sum_rows(padded, num_frames, 2 * window + 1)  # [T, R+1]
+    sq_sum, sums = sums[:, num_rows], sums[:, :num_rows]
+    n_mean_sq = np.einsum('tr,tr->t', sums, sums)
+    n_mean_sq /= _window_sizes(num_frames, window)
+    degree = _degree_from_sums(sq_sum, n_mean_sq, window)
+    if num_frames <= 2 * window + 1:
+        # Frames whose clipped windows are the same set have the same D,
+        # but their sums were added in different orders; copy one value
+        # so that they tie exactly, as the tie rule expects.
+        degree = degree[_same_window_index(num_frames, window)]
+    return degree
 
 
 def _window_sum(x: np.ndarray, window: int) -> np.ndarray:
@@ -119,13 +233,7 @@ def alteration_degree(coords: np.ndarray, valid: Optional[np.ndarray],
         count = _window_sum(valid, window)[:, None]  # [V, 1, M, T]
         sums = sums.reshape(coords.shape)  # [V, Cc, M, T]
         n_mean_sq = (sums * sums / np.maximum(count, 1)).sum(axis=(0, 1, 2))
-    degree = sq_sum - n_mean_sq  # [T]
-    # D is a difference of sums; below a few ulps of the window's Σ x² it
-    # is numerically 0 (a static window): make it exactly 0, so that the
-    # tie rule applies.
-    tolerance = 16 * math.log2(2 * window + 2) * _EPS
-    degree[degree <= tolerance * sq_sum] = 0
-    return degree
+    return _degree_from_sums(sq_sum, n_mean_sq, window)
 
 
 @TRANSFORMS.register_module()
@@ -212,6 +320,10 @@ class VarianceMask(BaseTransform):
         """
         keypoint = check_keypoint(results['keypoint'], self.coord_channels,
                                   self.center_joint)
+        out = self._transform_dense(keypoint)
+        if out is not None:
+            results[self.out_key] = out
+            return results
         seq, valid = center_keypoint(keypoint, self.center_joint,
                                      self.coord_channels)  # [V, C, M, T]
         num_frames = seq.shape[-1]
@@ -224,6 +336,38 @@ class VarianceMask(BaseTransform):
         out = to_keypoint_layout(seq, keypoint.dtype)  # [M, T, V, C]
         results[self.out_key] = apply_frame_mask(out, keep, self.mode)
         return results
+
+    def _transform_dense(self, keypoint: np.ndarray) -> Optional[np.ndarray]:
+        """Fast path for a sequence with no NaN/inf (the common case).
+
+        Works in mmaction2's (M, T, V, C) layout throughout; returns None
+        when the input has non-finite values, which take the general path.
+        """
+        seq = keypoint.astype(np.float64)  # [M, T, V, C], a copy
+        flat = seq.reshape(-1)
+        if not np.isfinite(flat @ flat):
+            return None
+        cc = self.coord_channels
+        if self.center_joint is not None:
+            persons, frames, joints, channels = seq.shape
+            rows = seq.reshape(persons * frames, joints * channels)
+            # gather each row's centre joint under every joint (one np.take
+            # per centre joint: much cheaper than broadcasting over C = 3)
+            columns, weight = _centre_columns(joints, channels, cc,
+                                              self.center_joint)
+            centre = np.take(rows, columns[0], axis=1)  # [M*T, V*C]
+            for extra in columns[1:]:
+                centre += np.take(rows, extra, axis=1)
+            centre *= weight  # averages; 0 for non-coordinate channels
+            rows -= centre
+        num_frames = seq.shape[1]
+        keep = np.ones(num_frames, dtype=bool)  # [T]
+        masked = num_masked(self.mask_ratio, num_frames)
+        if masked:
+            degree = alteration_degree_dense(seq, cc, self.window)
+            keep[np.argsort(degree, kind='stable')[:masked]] = False
+        dtype = keypoint.dtype if keypoint.dtype.kind == 'f' else np.float32
+        return apply_frame_mask(seq.astype(dtype), keep, self.mode)
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}('

@@ -253,3 +253,18 @@ def test_in_mmaction_pipeline():
     assert len(zero_frames(out['keypoint_var'])) == 39
     assert out['keypoint'].shape == (1, 64, 17, 3)
     assert (out['keypoint'][:, :, 8, :2] == 0).all()  # centred on joint 8
+
+
+@pytest.mark.parametrize('shape, window', [((1, 103, 17, 2), 2),
+                                           ((2, 9, 5, 3), 6),
+                                           ((1, 4, 17, 2), 0)])
+def test_dense_fast_path_equals_general_path(shape, window):
+    """The NaN-free fast path and the general (masked-sum) path agree."""
+    from aqa_mm.datasets.transforms.variance_mask import (
+        alteration_degree, alteration_degree_dense)
+    rng = np.random.default_rng(7)
+    seq = rng.normal(size=shape) * 100  # [M, T, V, C]
+    dense = alteration_degree_dense(seq, 2, window)  # score channel ignored
+    general = alteration_degree(seq[..., :2].transpose(2, 3, 0, 1).copy(),
+                                None, window)  # (V, Cc, M, T) layout
+    np.testing.assert_allclose(dense, general, rtol=1e-9)
