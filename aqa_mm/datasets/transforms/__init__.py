@@ -1,3 +1,4 @@
+from .decord_clips import DecordClips
 from .normalize_score import NormalizeScore
 from .pack_aqa_inputs import PackAQAInputs
 from .random_mask import RandomMask
@@ -5,6 +6,6 @@ from .temporal_mask import TemporalMask
 from .variance_mask import VarianceMask
 
 __all__ = [
-    'NormalizeScore', 'PackAQAInputs', 'RandomMask', 'TemporalMask',
+    'DecordClips', 'NormalizeScore', 'PackAQAInputs', 'RandomMask', 'TemporalMask',
     'VarianceMask'
 ]

@@ -67,8 +67,12 @@ class StrictPretrainedInit:
                                f'{self.prefix!r}')
         own = module.state_dict()
         missing = [k for k in own if k not in state
-                   and not k.startswith(self.ignore_missing)]
-        unexpected = [k for k in state if k not in own]
+                   and not k.startswith(self.ignore_missing)
+                   and not k.endswith('num_batches_tracked')]
+        # BatchNorm's num_batches_tracked is bookkeeping, not a weight: old
+        # checkpoints lack it and some modules do not save it
+        unexpected = [k for k in state if k not in own
+                      and not k.endswith('num_batches_tracked')]
         if missing or unexpected:
             raise UserError(
                 f'{self.checkpoint} (prefix {self.prefix!r}) does not fit '
@@ -80,7 +84,8 @@ class StrictPretrainedInit:
         if shape_errors:
             raise UserError(f'{self.checkpoint}: shape mismatch for '
                            f'{_listing(shape_errors)}')
-        module.load_state_dict(state, strict=False)
+        module.load_state_dict(
+            {k: v for k, v in state.items() if k in own}, strict=False)
 
     def __repr__(self) -> str:
         return (f'StrictPretrained(checkpoint={self.checkpoint!r}, '
