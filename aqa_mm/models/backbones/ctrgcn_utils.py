@@ -74,10 +74,17 @@ class CTRGC(BaseModule):
         self.conv2 = nn.Conv2d(in_channels, self.rel_channels, 1)
         self.conv3 = nn.Conv2d(in_channels, out_channels, 1)
         self.conv4 = nn.Conv2d(self.rel_channels, out_channels, 1)
-        self.init_weights()
+        self.reset_parameters()
 
-    def init_weights(self) -> None:
-        """Kaiming normal (fan_out) convs, zero biases."""
+    def reset_parameters(self) -> None:
+        """Kaiming normal (fan_out) convs, zero biases.
+
+        Named ``reset_parameters`` (not ``init_weights``) on purpose: mmengine's
+        ``BaseModule.init_weights`` calls children's ``init_weights`` *after*
+        a non-``Pretrained`` init_cfg such as ``StrictPretrained`` has loaded
+        weights, which would overwrite them. CTR-GCN's init runs once, at
+        construction.
+        """
         ctrgcn_init(self)
 
     def forward(self, x: torch.Tensor, A: torch.Tensor,
@@ -125,9 +132,9 @@ class CTRGCUnit(BaseModule):
         self.alpha = nn.Parameter(torch.zeros(1))
         self.bn = nn.BatchNorm2d(out_channels)
         self.relu = nn.ReLU(inplace=True)
-        self.init_weights()
+        self.reset_parameters()
 
-    def init_weights(self) -> None:
+    def reset_parameters(self) -> None:
         """Kaiming convs, BN scale 1 (output BN 1e-6), α = 0, PA = A."""
         ctrgcn_init(self)
         nn.init.constant_(self.bn.weight, 1e-6)
@@ -243,9 +250,9 @@ class MultiScaleTCN(BaseModule):
             nn.Conv2d(in_channels, c, 1, stride=(1, stride)),
             nn.BatchNorm2d(c)))
         self.branches = ModuleList(branches)
-        self.init_weights()
+        self.reset_parameters()
 
-    def init_weights(self) -> None:
+    def reset_parameters(self) -> None:
         """Kaiming convs, BN scales drawn from N(1, 0.02)."""
         ctrgcn_init(self, bn_std=0.02)
 
@@ -294,12 +301,12 @@ class TCNGCNUnit(BaseModule):
         else:
             self.residual = TemporalConv(in_channels, out_channels, 1, stride)
         self.relu = nn.ReLU(inplace=True)
-        self.init_weights()
+        self.reset_parameters()
 
-    def init_weights(self) -> None:
+    def reset_parameters(self) -> None:
         """Initialise both halves and the residual as CTR-GCN does."""
-        self.gcn1.init_weights()
-        self.tcn1.init_weights()
+        self.gcn1.reset_parameters()
+        self.tcn1.reset_parameters()
         if self.residual is not None:
             ctrgcn_init(self.residual)
 
