@@ -7,7 +7,33 @@ _base_ = [
     '../_base_/datasets/synthetic_skeleton.py',
 ]
 
-pretrained = 'work_dirs/pretrain_synthetic/epoch_20.pth'
+pretrained = 'work_dirs/pretrain_synthetic/epoch_15.pth'
+center_joint = 8  # centre as the pretraining views were (Eq. 1)
+
+# The pretraining views were centred on joint 8 by the masks; the encoder sees
+# the same centring here, with nothing masked (a TemporalMask with r_m = 0).
+train_pipeline = [
+    dict(type='PreNormalize2D'),
+    dict(type='GenSkeFeat', dataset='coco', feats=['j']),
+    dict(type='UniformSampleFrames', clip_len={{_base_.clip_len}}),
+    dict(type='PoseDecode'),
+    dict(type='TemporalMask', mask_ratio=0.0, center_joint=center_joint),
+    dict(type='FormatGCNInput', num_person=1),
+    dict(type='PackAQAInputs')
+]
+test_pipeline = [
+    dict(type='PreNormalize2D'),
+    dict(type='GenSkeFeat', dataset='coco', feats=['j']),
+    dict(type='UniformSampleFrames', clip_len={{_base_.clip_len}},
+         num_clips=1, test_mode=True),
+    dict(type='PoseDecode'),
+    dict(type='TemporalMask', mask_ratio=0.0, center_joint=center_joint),
+    dict(type='FormatGCNInput', num_person=1),
+    dict(type='PackAQAInputs')
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = val_dataloader
 
 model = dict(
     type='SkeletonAssessor',
@@ -16,13 +42,14 @@ model = dict(
         graph_cfg=dict(layout='coco', mode='spatial'),
         in_channels=3,
         num_person=1,
-        out_channels=256,
+        base_channels=32,   # as in pretrain_synthetic.py
+        out_channels=128,
         # fails loudly if the checkpoint's encoder keys do not all match
         init_cfg=dict(type='StrictPretrained', checkpoint=pretrained,
                       prefix='encoder.')),
     head=dict(
         type='AQARegressionHead',
-        in_channels=256,
+        in_channels=128,
         loss_weights=(1.0, 1.0),
         dropout=0.2,
         # standardised targets: pooled statistics of the synthetic train split

@@ -1,6 +1,8 @@
 # SME-GCN InfoNCE pretraining (paper §3.1, Eq. 4) on the built-in SYNTHETIC
 # set; the quick start's first stage. The encoder is saved under the
 # 'encoder.' prefix that the finetuning configs load.
+# Reduced width for a few CPU minutes: base_channels 32 (the paper's CTR-GCN
+# uses 64, as the AQA-7 / UNLV-Dive / MMFS-63 configs do) and C^s = 128.
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/datasets/synthetic_pretrain.py',
@@ -13,11 +15,12 @@ model = dict(
         graph_cfg=dict(layout='coco', mode='spatial'),
         in_channels=3,      # x, y, HRNet score (GenSkeFeat appends it)
         num_person=1,
-        out_channels=256),  # C^s
+        base_channels=32,
+        out_channels=128),  # C^s
     loss=dict(type='InfoNCELoss', temperature=0.1, mode='eq4'),
     view_keys=('keypoint_var', 'keypoint_tem'))
 
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=20)
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=15)
 # The paper gives no pretraining recipe; AdamW with cosine decay is ours.
 optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=1e-3, weight_decay=1e-4),
@@ -25,7 +28,7 @@ optim_wrapper = dict(
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=2,
          convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=18, eta_min=1e-5, by_epoch=True,
-         begin=2, end=20)
+    dict(type='CosineAnnealingLR', T_max=13, eta_min=1e-5, by_epoch=True,
+         begin=2, end=15)
 ]
 auto_scale_lr = dict(enable=False, base_batch_size=32)

@@ -1,0 +1,17 @@
+# Backbone ablation: ST-GCN++ (mmaction2's STGCN with an adaptive graph,
+# residual GCN and multi-scale TCN, as in its stgcnpp configs)
+# in the SME-GCN finetuning pipeline on AQA-7 (same data, centring, head, loss
+# and schedule as configs/sme_gcn/finetune_aqa7.py), trained from scratch.
+# The head pools the (N, M, C, T, V) map these backbones return.
+_base_ = ['../finetune_aqa7.py']
+
+model = dict(
+    backbone=dict(
+        _delete_=True,
+        type='STGCN',
+        graph_cfg=dict(layout='coco', mode='spatial'),
+        in_channels=3,
+        gcn_adaptive='init',
+        gcn_with_res=True,
+        tcn_type='mstcn'),
+    head=dict(in_channels=256))
