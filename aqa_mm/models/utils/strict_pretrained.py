@@ -36,15 +36,21 @@ class StrictPretrainedInit:
             checkpoint). Defaults to None (all keys).
         ignore_missing (Sequence[str]): Key prefixes of the module that may
             stay uninitialised (e.g. a new head). Defaults to ().
+        ignore_unexpected (Sequence[str]): Key prefixes (after ``prefix``
+            is removed) of the checkpoint that may go unused, e.g. ``'fc.'``
+            when a feature-output encoder is loaded into a map-output
+            backbone. Defaults to ().
         map_location (str): Defaults to ``'cpu'``.
     """
 
     def __init__(self, checkpoint: str, prefix: Optional[str] = None,
                  ignore_missing: Sequence[str] = (),
+                 ignore_unexpected: Sequence[str] = (),
                  map_location: str = 'cpu') -> None:
         self.checkpoint = checkpoint
         self.prefix = prefix
         self.ignore_missing = tuple(ignore_missing)
+        self.ignore_unexpected = tuple(ignore_unexpected)
         self.map_location = map_location
 
     def __call__(self, module: nn.Module) -> None:
@@ -72,7 +78,8 @@ class StrictPretrainedInit:
         # BatchNorm's num_batches_tracked is bookkeeping, not a weight: old
         # checkpoints lack it and some modules do not save it
         unexpected = [k for k in state if k not in own
-                      and not k.endswith('num_batches_tracked')]
+                      and not k.endswith('num_batches_tracked')
+                      and not k.startswith(self.ignore_unexpected)]
         if missing or unexpected:
             raise UserError(
                 f'{self.checkpoint} (prefix {self.prefix!r}) does not fit '

@@ -62,3 +62,16 @@ def test_ignore_missing_allows_new_head(tmp_path):
                             ignore_missing=('out.', )))
     dst.init_weights()
     assert torch.equal(dst.fc.bias, src.fc.bias)
+
+
+def test_ignore_unexpected_allows_dropping_a_projection(tmp_path):
+    src = Net()
+    state = dict(src.state_dict(), **{'proj.weight': torch.ones(2)})
+    ckpt = _save(tmp_path, state)
+    strict = Net(init_cfg=dict(type='StrictPretrained', checkpoint=ckpt))
+    with pytest.raises(UserError, match=r'unexpected keys \[proj.weight\]'):
+        strict.init_weights()
+    dst = Net(init_cfg=dict(type='StrictPretrained', checkpoint=ckpt,
+                            ignore_unexpected=('proj.', )))
+    dst.init_weights()
+    assert torch.equal(dst.out.weight, src.out.weight)
