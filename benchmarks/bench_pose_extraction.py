@@ -1,0 +1,152 @@
+"""Frames/s of the batched pose extractor vs per-frame inference_topdown.
+
+Both run in the same process, on the same real video, on CPU, with the same
+random HRNet-w32 weights (the speed does not depend on the weights), and
+alternate repeat by repeat so machine load hits both alike; medians are
+reported.
+
+* **baseline**: decode each frame, then ``mmpose.apis.inference_topdown``
+  on it (whole-frame box), one call per frame: the usual way to run mmpose
+  on a video.
+* **ours**: :meth:`aqa_mm.pose.PoseExtractor.extract`, the full per-video
+  path of tools/extract_pose.py (decode, athlete box, batched crops through
+  the network, record).
+
+    python benchmarks/bench_pose_extraction.py [--video PATH] [--frames N]
+        [--repeats 3] [--batch-size 8] [--threads 1 [2 ...]]
+        [--out benchmarks/results/pose_extraction.json]
+
+Thread count: one torch thread by default. On a shared machine, two threads
+per process oversubscribe the cores and the per-frame loop's many small ops
+suffer far more than batched ops, which would inflate the speed-up.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable, List, Optional, Tuple
+
+import torch
+from mmengine.registry import DefaultScope
+
+from aqa_mm.pose import (BatchedTopdown, PoseExtractor, VideoReader,
+                         init_pose_model)
+from aqa_mm.utils import atomic_write_text
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET = 1.5
+
+
+def default_video() -> str:
+    data = Path(os.environ.get('AQA_DATA_DIR', ROOT.parent / 'shared' /
+                               'data'))
+    return str(data / 'videos' / 'demo_skeleton.mp4')
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--video', default=default_video())
+    p.add_argument('--frames', type=int, default=None,
+                   help='first N frames (default: all)')
+    p.add_argument('--repeats', type=int, default=3)
+    p.add_argument('--batch-size', type=int, default=8)
+    p.add_argument('--threads', type=int, nargs='+', default=[1],
+                   help='torch thread counts to measure (each separately)')
+    p.add_argument('--out', default=str(ROOT / 'benchmarks' / 'results' /
+                                        'pose_extraction.json'))
+    return p.parse_args(argv)
+
+
+def per_frame_loop(model: torch.nn.Module, video: str,
+                   frames: Optional[int]) -> int:
+    """The baseline: one ``inference_topdown`` call per decoded frame."""
+    from mmpose.apis import inference_topdown
+    count = 0
+    with DefaultScope.overwrite_default_scope('mmpose'):
+        for batch in VideoReader(video, 1, frames):
+            inference_topdown(model, batch[0])
+            count += 1
+    return count
+
+
+def timed(fn: Callable[[], int]) -> Tuple[float, int]:
+    """Frames/s and frame count of one call of ``fn`` (returns its count)."""
+    start = time.perf_counter()
+    count = fn()
+    return count / (time.perf_counter() - start), count
+
+
+def measure(baseline: Callable[..., int], ours: Callable[..., int],
+            repeats: int, threads: int) -> dict:
+    """Interleaved repeats of both at ``threads`` torch threads."""
+    torch.set_num_threads(threads)
+    ours(2), baseline(2)  # warm-up: kernel selection, lazy imports
+    runs, counts = dict(baseline=[], ours=[]), set()
+    load = [os.getloadavg()[0]]
+    for rep in range(repeats):
+        for name, fn in (('baseline', baseline), ('ours', ours)):
+            fps, count = timed(fn)
+            runs[name].append(fps)
+            counts.add(count)
+        print(f'threads {threads}, repeat {rep + 1}/{repeats}: baseline '
+              f'{runs["baseline"][-1]:.3f} frames/s, ours '
+              f'{runs["ours"][-1]:.3f} frames/s', flush=True)
+    load.append(os.getloadavg()[0])
+    assert len(counts) == 1, f'frame counts differ: {counts}'
+    med = {k: statistics.median(v) for k, v in runs.items()}
+    return dict(torch_threads=threads, frames=counts.pop(),
+                baseline_fps=runs['baseline'], ours_fps=runs['ours'],
+                baseline_fps_median=med['baseline'],
+                ours_fps_median=med['ours'],
+                speedup=med['ours'] / med['baseline'],
+                load_average_1min=load)
+
+
+def main(argv: Optional[List[str]] = None) -> dict:
+    args = parse_args(argv)
+    if not os.path.isfile(args.video):
+        sys.exit(f'bench_pose_extraction.py: video not found: {args.video} '
+                 '(set AQA_DATA_DIR)')
+    baseline_model = init_pose_model(random_weights=True)
+    ours_model = init_pose_model(random_weights=True)
+    extractor = PoseExtractor(BatchedTopdown(ours_model, args.batch_size),
+                              batch_size=args.batch_size, min_person_score=0)
+
+    def ours(frames: Optional[int] = args.frames) -> int:
+        return extractor.extract(args.video, 'bench', frames)['total_frames']
+
+    def baseline(frames: Optional[int] = args.frames) -> int:
+        return per_frame_loop(baseline_model, args.video, frames)
+
+    results = [measure(baseline, ours, args.repeats, t) for t in args.threads]
+    result = dict(
+        video=os.path.relpath(args.video, ROOT), device='cpu',
+        cpu=platform.processor() or platform.machine(),
+        cpu_count=os.cpu_count(), batch_size=args.batch_size,
+        repeats=args.repeats,
+        weights='random (seed 0), HRNet-w32 COCO 256x192, flip test on',
+        baseline='per-frame mmpose.apis.inference_topdown (whole frame)',
+        ours='aqa_mm.pose.PoseExtractor.extract (tools/extract_pose.py)',
+        target=TARGET, results=results,
+        command='python ' + ' '.join(
+            [os.path.relpath(__file__, ROOT)] + (argv or sys.argv[1:])),
+        date=datetime.datetime.now().isoformat(timespec='seconds'))
+    atomic_write_text(json.dumps(result, indent=2) + '\n', args.out)
+    print(f'\n{results[0]["frames"]} frames of {result["video"]}, CPU, '
+          f'batch {args.batch_size}, median of {args.repeats}\n\n'
+          '| torch threads | per-frame `inference_topdown` (frames/s) | '
+          'batched extractor (frames/s) | speed-up |\n|---|---|---|---|')
+    for r in results:
+        print(f'| {r["torch_threads"]} | {r["baseline_fps_median"]:.3f} | '
+              f'{r["ours_fps_median"]:.3f} | {r["speedup"]:.2f}x |')
+    print(f'\ntarget {TARGET}x; wrote {args.out}')
+    return result
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,145 @@
+"""Extract the athlete's HRNet skeleton from videos: one pose pkl per video.
+
+    python tools/extract_pose.py VIDEO_LIST_OR_DIR --out-dir DIR
+        [--pose-config NAME_OR_PATH] (--pose-checkpoint PATH_OR_URL |
+        --random-weights) [--det-config NAME_OR_PATH --det-checkpoint
+        PATH_OR_URL] [--batch-size 8] [--shard i/n] [--device cpu|cuda]
+        [--visualize] [--failures FILE] [--min-person-score 0.3]
+        [--max-frames N] [--no-progress]
+
+Under ``torchrun`` every rank takes its own shard, as with ``--shard``.
+Rerunning skips finished videos. Then merge with tools/merge_poses.py.
+Exit status: 0 all done, 1 some videos failed (listed in the failures file),
+2 bad arguments. Details: docs/pose_extraction.md.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+from typing import List, Optional, Tuple
+
+import torch
+
+from aqa_mm.pose import (BatchedTopdown, MMDetPersonDetector, PoseExtractor,
+                         collect_videos, init_pose_model, mmdet_available,
+                         parse_shard, run_extraction, select_shard,
+                         shard_from_env)
+from aqa_mm.pose.pose_model import check_checkpoint
+from aqa_mm.utils import UserError, friendly_errors
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description='Extract athlete skeletons from '
+                                'videos with mmpose (top-down HRNet)')
+    p.add_argument('videos', help='folder of videos (searched recursively) '
+                   'or a text file with one video path per line')
+    p.add_argument('--out-dir', required=True, help='output folder')
+    p.add_argument('--pose-config', default=None, help='mmpose config path '
+                   'or bundled name (default: HRNet-w32 COCO 256x192)')
+    p.add_argument('--pose-checkpoint', default=None,
+                   help='pose weights, a path or a URL')
+    p.add_argument('--random-weights', action='store_true',
+                   help='run without a checkpoint (tests only)')
+    p.add_argument('--det-config', default=None,
+                   help='mmdet config path or bundled name (needs mmdet)')
+    p.add_argument('--det-checkpoint', default=None,
+                   help='mmdet weights, a path or a URL (needs mmdet)')
+    p.add_argument('--det-score-thr', type=float, default=0.5,
+                   help='minimum person detection score')
+    p.add_argument('--batch-size', type=int, default=8,
+                   help='frames (person crops) per forward pass')
+    p.add_argument('--shard', default=None,
+                   help='i/n: process shard i (0-based) of n')
+    p.add_argument('--device', default=None,
+                   help='cpu, cuda or cuda:N (default: cuda if available)')
+    p.add_argument('--visualize', action='store_true',
+                   help='also write OUT_DIR/vis/<id>.mp4 overlay videos')
+    p.add_argument('--failures', default=None, help='failures file (default '
+                   'OUT_DIR/failures.txt, one per shard)')
+    p.add_argument('--min-person-score', type=float, default=0.3,
+                   help='a video whose best keypoint score is not above this '
+                   'fails with "no person" (use 0 with --random-weights)')
+    p.add_argument('--max-frames', type=int, default=None,
+                   help='only the first N frames of each video (quick checks)')
+    p.add_argument('--no-progress', action='store_true',
+                   help='no progress bar')
+    return p.parse_args(argv)
+
+
+def get_shard(args: argparse.Namespace) -> Tuple[int, int]:
+    """``--shard``, else the torchrun rank, else the whole list."""
+    if args.shard:
+        return parse_shard(args.shard)
+    return shard_from_env() or (0, 1)
+
+
+def get_device(device: Optional[str]) -> str:
+    """Default to CUDA when present; plain ``cuda`` means this local rank."""
+    device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    if device == 'cuda':
+        device = f'cuda:{os.environ.get("LOCAL_RANK", "0")}'
+    return device
+
+
+def get_failures_file(args: argparse.Namespace, shard: Tuple[int, int]) -> str:
+    """One failures file per shard, so parallel shards never clash."""
+    path = args.failures or osp.join(args.out_dir, 'failures.txt')
+    if shard[1] > 1:
+        root, ext = osp.splitext(path)
+        path = f'{root}.shard-{shard[0]}-of-{shard[1]}{ext}'
+    return path
+
+
+def build_detector(args: argparse.Namespace,
+                   device: str) -> Optional[MMDetPersonDetector]:
+    """mmdet person detector when asked for; None selects the fallback."""
+    if args.det_config or args.det_checkpoint:
+        if not mmdet_available():
+            raise UserError('--det-config/--det-checkpoint need mmdet, which '
+                            'is not importable (it needs mmcv with compiled '
+                            'ops); omit them to use the detector-free '
+                            'fallback')
+        if not args.det_checkpoint:
+            raise UserError('--det-config needs --det-checkpoint')
+        return MMDetPersonDetector.from_files(
+            args.det_config, args.det_checkpoint, device, args.det_score_thr)
+    why = ('mmdet is installed but no --det-checkpoint was given'
+           if mmdet_available() else 'mmdet is not installed')
+    print(f'extract_pose.py: no person detector ({why}); using the '
+          'detector-free fallback (whole frame, then a box around the last '
+          'pose)', file=sys.stderr)
+    return None
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    with friendly_errors('extract_pose.py'):
+        for name in ('batch_size', 'max_frames'):
+            value = getattr(args, name)
+            if value is not None and value < 1:
+                raise UserError(f'--{name.replace("_", "-")} must be >= 1, '
+                                f'got {value}')
+        check_checkpoint(args.pose_checkpoint, args.random_weights)
+        shard = get_shard(args)
+        items = select_shard(collect_videos(args.videos), *shard)
+        device = get_device(args.device)
+        detector = build_detector(args, device)
+        model = init_pose_model(args.pose_config, args.pose_checkpoint,
+                                device, random_weights=args.random_weights)
+        extractor = PoseExtractor(
+            BatchedTopdown(model, args.batch_size), detector,
+            batch_size=args.batch_size,
+            min_person_score=args.min_person_score)
+        failures = get_failures_file(args, shard)
+        summary = run_extraction(items, args.out_dir, extractor, failures,
+                                 args.visualize, args.max_frames,
+                                 progress=not args.no_progress)
+    print(f'extract_pose.py: shard {shard[0]}/{shard[1]}: {summary.done} '
+          f'extracted, {summary.skipped} already done, '
+          f'{len(summary.failed)} failed; {summary.frames} frames at '
+          f'{summary.fps:.2f} frames/s; failures file: {failures}')
+    return 1 if summary.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
