@@ -1,22 +1,14 @@
-"""Building blocks of CTR-GCN, composed by :class:`~.smegcn.SMEGCN`.
+"""Building blocks of CTR-GCN (Chen et al., ICCV 2021), for :class:`SMEGCN`.
 
-Follows the structure, parameter layout and initialisation of CTR-GCN
-(Chen et al., "Channel-wise Topology Refinement Graph Convolution for
-Skeleton-Based Action Recognition", ICCV 2021,
-https://github.com/Uason-Chen/CTR-GCN, ``model/ctrgcn.py``). Submodule names
-and weight shapes match that code (``convs.k.conv1``, ``PA``, ``alpha``,
-``branches.i.j``, temporal kernels stored as (k × 1), ...), so its
-checkpoints load unchanged.
-
-Unlike CTR-GCN, every block here takes and returns feature maps laid out as
-**(B, C, V, T)**, joints before time: then the graph contraction of all
-three subsets is one batched matmul over (subset, joint) with no copies.
-Temporal kernels are applied along the last axis. For speed the 1×1
-convolutions of all subsets / branches also run as one convolution (weights
-concatenated at forward time, parameters kept per subset), and the relation
-convolutions run on the temporal mean, which equals the temporal mean of
-their output because a 1×1 convolution is affine. The per-subset reference
-is :meth:`CTRGC.forward`.
+Same structure, init, submodule names and weight shapes as
+https://github.com/Uason-Chen/CTR-GCN ``model/ctrgcn.py``, so its checkpoints
+load unchanged; the init runs at construction (mmengine's ``init_weights``
+would run after loading weights). Our own, faster forward passes: maps are
+**(B, C, V, T)** (joints first), so the graph contraction over all subsets is
+one batched matmul without copies; the 1×1 convs of all subsets / branches
+(and their BNs) run as one op; the relation convs run on the temporal mean
+(equal, as a 1×1 conv is affine). References: :meth:`CTRGC.forward` per
+subset, ``torch.cat([b(x) for b in branches], 1)`` per branch.
 """
 from typing import Sequence
 
@@ -27,24 +19,19 @@ from mmengine.model import BaseModule, ModuleList, Sequential
 
 
 def ctrgcn_init(module: nn.Module, bn_std: float = 0.0) -> None:
-    """CTR-GCN's init for every conv and BN below ``module``.
-
-    Convolutions: Kaiming normal (fan_out), bias 0. BatchNorm: scale 1, or
-    drawn from N(1, ``bn_std``) when ``bn_std`` > 0; bias 0.
+    """CTR-GCN's init, in place: Kaiming normal (fan_out) convs, zero biases.
 
     Args:
-        module (nn.Module): Module to initialise in place.
-        bn_std (float): Std of the BN scales around 1. Defaults to 0.
+        module (nn.Module): Module to initialise.
+        bn_std (float): BN scales are drawn from N(1, bn_std), so exactly 1
+            by default. Defaults to 0.
     """
     for m in module.modules():
         if isinstance(m, nn.Conv2d):
             nn.init.kaiming_normal_(m.weight, mode='fan_out')
             nn.init.zeros_(m.bias)
         elif isinstance(m, nn.modules.batchnorm._BatchNorm):
-            if bn_std > 0:
-                nn.init.normal_(m.weight, 1.0, bn_std)
-            else:
-                nn.init.ones_(m.weight)
+            nn.init.normal_(m.weight, 1.0, bn_std)
             nn.init.zeros_(m.bias)
 
 
@@ -54,57 +41,54 @@ def _cat_conv(convs: Sequence[nn.Conv2d]) -> tuple:
             torch.cat([c.bias for c in convs]))
 
 
+def _fused_bn(x: torch.Tensor, bns: Sequence[nn.BatchNorm2d]) -> torch.Tensor:
+    """Apply ``bns`` to consecutive channel groups of ``x`` in one call.
+
+    Same as one call per BN (the fallback for SyncBatchNorm and the like).
+    """
+    bn0, sizes = bns[0], [bn.num_features for bn in bns]
+    if any(type(bn) is not nn.BatchNorm2d or bn.momentum is None
+           or (bn.momentum, bn.eps) != (bn0.momentum, bn0.eps) for bn in bns):
+        return torch.cat([bn(x_b) for bn, x_b in zip(bns, x.split(sizes, 1))],
+                         dim=1)
+    stats = [torch.cat([getattr(bn, k) for bn in bns])
+             for k in ('running_mean', 'running_var', 'weight', 'bias')]
+    y = F.batch_norm(x, *stats, bn0.training, bn0.momentum, bn0.eps)
+    if bn0.training:  # write the updated statistics back
+        for bn, mean, var in zip(bns, *(t.split(sizes) for t in stats[:2])):
+            bn.running_mean.copy_(mean)
+            bn.running_var.copy_(var)
+            bn.num_batches_tracked.add_(1)
+    return y
+
+
 class CTRGC(BaseModule):
-    """Channel-wise topology refinement graph convolution, one subset.
+    """Channel-wise topology refinement graph convolution for one subset.
 
     Args:
         in_channels (int): Input channels C_in.
         out_channels (int): Output channels C_out.
-        rel_reduction (int): Relation channels are C_in / rel_reduction,
-            or 8 when C_in is 3 or 9. Defaults to 8.
     """
 
-    def __init__(self, in_channels: int, out_channels: int,
-                 rel_reduction: int = 8) -> None:
+    def __init__(self, in_channels: int, out_channels: int) -> None:
         super().__init__()
-        self.in_channels, self.out_channels = in_channels, out_channels
-        self.rel_channels = (8 if in_channels in (3, 9) else
-                             in_channels // rel_reduction)
+        # relation channels R: 8 for raw inputs, else C_in / 8
+        self.rel_channels = 8 if in_channels in (3, 9) else in_channels // 8
         self.conv1 = nn.Conv2d(in_channels, self.rel_channels, 1)
         self.conv2 = nn.Conv2d(in_channels, self.rel_channels, 1)
         self.conv3 = nn.Conv2d(in_channels, out_channels, 1)
         self.conv4 = nn.Conv2d(self.rel_channels, out_channels, 1)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Kaiming normal (fan_out) convs, zero biases.
-
-        Named ``reset_parameters`` (not ``init_weights``) on purpose: mmengine's
-        ``BaseModule.init_weights`` calls children's ``init_weights`` *after*
-        a non-``Pretrained`` init_cfg such as ``StrictPretrained`` has loaded
-        weights, which would overwrite them. CTR-GCN's init runs once, at
-        construction.
-        """
         ctrgcn_init(self)
 
     def forward(self, x: torch.Tensor, A: torch.Tensor,
                 alpha: torch.Tensor) -> torch.Tensor:
-        """Per-subset reference computation (CTR-GCN's, in our layout).
-
-        Args:
-            x (Tensor): (B, C_in, V, T).
-            A (Tensor): This subset's adjacency, (V, V).
-            alpha (Tensor): Refinement scale, (1, ).
-
-        Returns:
-            Tensor: (B, C_out, V, T).
-        """
+        """Per-subset reference: x (B, C_in, V, T), this subset's adjacency
+        A (V, V) and α (1, ) to (B, C_out, V, T), as in CTR-GCN."""
         x1 = self.conv1(x).mean(-1)                          # [B, R, V]
         x2 = self.conv2(x).mean(-1)                          # [B, R, V]
-        x3 = self.conv3(x)                                   # [B, C, V, T]
-        rel = torch.tanh(x1.unsqueeze(-1) - x2.unsqueeze(-2))  # [B, R, V, V]
+        rel = torch.tanh(x1.unsqueeze(-1) - x2.unsqueeze(-2))  # [B, R, U, V]
         adj = self.conv4(rel) * alpha + A                    # [B, C, U, V]
-        return torch.einsum('ncuv,ncvt->ncut', adj, x3)
+        return torch.einsum('ncuv,ncvt->ncut', adj, self.conv3(x))
 
 
 class CTRGCUnit(BaseModule):
@@ -131,33 +115,20 @@ class CTRGCUnit(BaseModule):
         self.PA = nn.Parameter(A.clone().float())
         self.alpha = nn.Parameter(torch.zeros(1))
         self.bn = nn.BatchNorm2d(out_channels)
-        self.relu = nn.ReLU(inplace=True)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Kaiming convs, BN scale 1 (output BN 1e-6), α = 0, PA = A."""
         ctrgcn_init(self)
         nn.init.constant_(self.bn.weight, 1e-6)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Fused equivalent of summing :meth:`CTRGC.forward` over subsets.
-
-        Args:
-            x (Tensor): (B, C_in, V, T).
-
-        Returns:
-            Tensor: (B, C_out, V, T).
-        """
-        B, _, V, T = x.shape
-        convs, K = self.convs, len(self.convs)
-        R, C = convs[0].rel_channels, convs[0].out_channels
+        """Map (B, C_in, V, T) to (B, C_out, V, T), all subsets fused."""
+        (B, _, V, T), convs, K = x.shape, self.convs, len(self.convs)
+        R, C = convs[0].rel_channels, convs[0].conv3.out_channels
         # relations: conv1/conv2 of all subsets, on the temporal mean
         w12, b12 = _cat_conv([c for g in convs for c in (g.conv1, g.conv2)])
         rel = torch.matmul(w12.flatten(1), x.mean(-1)) + b12[:, None]
         rel = rel.view(B, K, 2, R, V)                        # [B, K, 2, R, V]
         rel = torch.tanh(rel[:, :, 0, :, :, None]
                          - rel[:, :, 1, :, None, :])         # [B, K, R, U, V]
-        # adjacency α·(conv4(rel) + b4) + PA, α folded into the small terms
+        # adjacency α·conv4(rel) + PA, α folded into the small terms
         w4 = torch.stack([g.conv4.weight.flatten(1) for g in convs])
         b4 = torch.stack([g.conv4.bias for g in convs])      # [K, C]
         const = b4[:, :, None, None] * self.alpha + self.PA[:, None]
@@ -167,22 +138,18 @@ class CTRGCUnit(BaseModule):
         w3 = torch.stack([g.conv3.weight for g in convs], 1).flatten(0, 1)
         b3 = torch.stack([g.conv3.bias for g in convs], 1).flatten()
         x3 = F.conv2d(x, w3, b3).view(B * C, K * V, T)      # [B*C, K*V, T]
-        # contraction over (subset, joint): one batched matmul
         y = torch.bmm(adj.reshape(B * C, V, K * V), x3)      # [B*C, U, T]
-        y = self.bn(y.view(B, C, V, T))
-        return self.relu(y + self.down(x))
+        y = self.bn(y.view(B, C, V, T))                     # [B, C, V, T]
+        return F.relu_(y.add_(self.down(x)))  # in place: no new big tensor
 
 
 class TemporalConv(BaseModule):
-    """A (kernel_size × 1) temporal conv + BN, as CTR-GCN's ``TemporalConv``.
-
-    The weight is stored as CTR-GCN stores it, (C_out, C_in, k, 1), and
-    applied along the last (time) axis of a (B, C, V, T) map.
+    """CTR-GCN's ``TemporalConv``: a (k × 1) conv + BN along time.
 
     Args:
         in_channels (int): Input channels C_in.
         out_channels (int): Output channels C_out.
-        kernel_size (int): Temporal kernel size k.
+        kernel_size (int): Temporal kernel size k (weight (C_out, C_in, k, 1)).
         stride (int): Temporal stride. Defaults to 1.
         dilation (int): Temporal dilation. Defaults to 1.
     """
@@ -196,32 +163,24 @@ class TemporalConv(BaseModule):
         self.pad = (kernel_size + (kernel_size - 1) * (dilation - 1) - 1) // 2
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Forward.
-
-        Args:
-            x (Tensor): (B, C_in, V, T).
-
-        Returns:
-            Tensor: (B, C_out, V, ceil(T / stride)) for odd kernels.
-        """
-        w = self.conv.weight                                 # [O, I, k, 1]
-        x = F.conv2d(x, w.view(*w.shape[:2], 1, -1), self.conv.bias,
+        """Map (B, C_in, V, T) to (B, C_out, V, ceil(T / stride))."""
+        x = F.conv2d(x, self.conv.weight.transpose(2, 3), self.conv.bias,
                      (1, self.stride), (0, self.pad), (1, self.dilation))
         return self.bn(x)                                    # [B, O, V, T']
 
 
 class MultiScaleTCN(BaseModule):
-    """CTR-GCN's ``MultiScale_TemporalConv`` (used without residual).
+    """CTR-GCN's ``MultiScale_TemporalConv`` (as used, without residual).
 
-    Branches of C_out / (len(dilations) + 2) channels each, concatenated:
-    per dilation d, 1×1 conv → BN → ReLU → (kernel_size × 1) conv with
-    dilation d and the stride → BN; then 1×1 conv → BN → ReLU →
-    max-pool (3 × 1) with the stride → BN; then a strided 1×1 conv → BN.
+    Branches of C_out / (len(dilations) + 2) channels, concatenated: per
+    dilation d, 1×1 conv → BN → ReLU → (k × 1) conv (dilation d, stride) → BN;
+    1×1 conv → BN → ReLU → (3 × 1) max-pool (stride) → BN; strided 1×1 conv →
+    BN. BN scales are drawn from N(1, 0.02).
 
     Args:
         in_channels (int): Input channels C_in.
         out_channels (int): Output channels C_out.
-        kernel_size (int): Temporal kernel size. Defaults to 5.
+        kernel_size (int): Temporal kernel size k. Defaults to 5.
         stride (int): Temporal stride. Defaults to 1.
         dilations (tuple[int]): Temporal dilations. Defaults to (1, 2).
     """
@@ -230,47 +189,34 @@ class MultiScaleTCN(BaseModule):
                  kernel_size: int = 5, stride: int = 1,
                  dilations: Sequence[int] = (1, 2)) -> None:
         super().__init__()
-        num_branches = len(dilations) + 2
-        if out_channels % num_branches:
+        c, rem = divmod(out_channels, len(dilations) + 2)  # branch width
+        if rem:
             raise ValueError(f'out_channels ({out_channels}) must be a '
-                             f'multiple of the {num_branches} branches')
-        c = out_channels // num_branches
+                             f'multiple of the {len(dilations) + 2} branches')
 
-        def stem() -> list:
-            return [nn.Conv2d(in_channels, c, 1), nn.BatchNorm2d(c),
-                    nn.ReLU(inplace=True)]
+        def stem(*tail: nn.Module) -> Sequential:
+            return Sequential(nn.Conv2d(in_channels, c, 1), nn.BatchNorm2d(c),
+                              nn.ReLU(inplace=True), *tail)
 
-        branches = [Sequential(*stem(), TemporalConv(c, c, kernel_size,
-                                                     stride, d))
-                    for d in dilations]
-        branches.append(Sequential(
-            *stem(), nn.MaxPool2d((1, 3), (1, stride), (0, 1)),
-            nn.BatchNorm2d(c)))
-        branches.append(Sequential(
-            nn.Conv2d(in_channels, c, 1, stride=(1, stride)),
-            nn.BatchNorm2d(c)))
-        self.branches = ModuleList(branches)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Kaiming convs, BN scales drawn from N(1, 0.02)."""
+        self.branches = ModuleList(
+            [stem(TemporalConv(c, c, kernel_size, stride, d))
+             for d in dilations]
+            + [stem(nn.MaxPool2d((1, 3), (1, stride), (0, 1)),
+                    nn.BatchNorm2d(c)),
+               Sequential(nn.Conv2d(in_channels, c, 1, stride=(1, stride)),
+                          nn.BatchNorm2d(c))])
         ctrgcn_init(self, bn_std=0.02)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Run all branches; their unstrided 1×1 convs run as one.
-
-        Args:
-            x (Tensor): (B, C_in, V, T).
-
-        Returns:
-            Tensor: (B, C_out, V, ceil(T / stride)).
-        """
+        """Map (B, C_in, V, T) to (B, C_out, V, ceil(T / stride)), fused."""
         fused = [b for b in self.branches if b[0].stride == (1, 1)]
         h = F.conv2d(x, *_cat_conv([b[0] for b in fused]))  # [B, c*n, V, T]
-        chunks = h.split([b[0].out_channels for b in fused], dim=1)
-        outs = [b[1:](h_b) for b, h_b in zip(fused, chunks)]
+        h = _fused_bn(h, [b[1] for b in fused])
+        h = h.split([b[1].num_features for b in fused], dim=1)
+        outs = [b[3:](F.relu(h_b)) if len(b) > 2 else h_b  # b[2]: ReLU
+                for b, h_b in zip(fused, h)]
         outs += [b(x) for b in self.branches if b[0].stride != (1, 1)]
-        return torch.cat(outs, dim=1)                        # [B, C_out, V, T']
+        return torch.cat(outs, dim=1)                       # [B, C_out, V, T']
 
 
 class TCNGCNUnit(BaseModule):
@@ -283,43 +229,21 @@ class TCNGCNUnit(BaseModule):
         stride (int): Temporal stride. Defaults to 1.
         residual (bool): Add the unit residual: identity when shapes match,
             else a strided 1×1 temporal conv + BN. Defaults to True.
-        kernel_size (int): Temporal kernel size. Defaults to 5.
-        dilations (tuple[int]): Temporal dilations. Defaults to (1, 2).
     """
 
     def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor,
-                 stride: int = 1, residual: bool = True, kernel_size: int = 5,
-                 dilations: Sequence[int] = (1, 2)) -> None:
+                 stride: int = 1, residual: bool = True) -> None:
         super().__init__()
         self.gcn1 = CTRGCUnit(in_channels, out_channels, A)
-        self.tcn1 = MultiScaleTCN(out_channels, out_channels, kernel_size,
-                                  stride, dilations)
-        if not residual:
-            self.residual = None
-        elif in_channels == out_channels and stride == 1:
-            self.residual = nn.Identity()
-        else:
+        self.tcn1 = MultiScaleTCN(out_channels, out_channels, stride=stride)
+        self.residual = None if not residual else nn.Identity()
+        if residual and (in_channels != out_channels or stride != 1):
             self.residual = TemporalConv(in_channels, out_channels, 1, stride)
-        self.relu = nn.ReLU(inplace=True)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Initialise both halves and the residual as CTR-GCN does."""
-        self.gcn1.reset_parameters()
-        self.tcn1.reset_parameters()
-        if self.residual is not None:
             ctrgcn_init(self.residual)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Forward.
-
-        Args:
-            x (Tensor): (B, C_in, V, T).
-
-        Returns:
-            Tensor: (B, C_out, V, T').
-        """
+        """Map (B, C_in, V, T) to (B, C_out, V, T')."""
         y = self.tcn1(self.gcn1(x))                          # [B, C, V, T']
         if self.residual is not None:
-            y = y + self.residual(x)
-        return self.relu(y)
+            y += self.residual(x)
+        return F.relu_(y)

@@ -1,3 +1,5 @@
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -107,7 +109,7 @@ def _reference_unit_gcn(unit, x):
     """CTR-GCN's unit_gcn, one CTRGC call per subset."""
     y = sum(conv(x, unit.PA[k], unit.alpha)
             for k, conv in enumerate(unit.convs))
-    return unit.relu(unit.bn(y) + unit.down(x))
+    return torch.relu(unit.bn(y) + unit.down(x))
 
 
 @pytest.mark.parametrize('in_channels,out_channels', [(3, 16), (64, 64)])
@@ -135,10 +137,24 @@ def test_fused_unit_gcn_matches_per_subset(in_channels, out_channels):
 def test_fused_temporal_conv_matches_per_branch(stride):
     torch.manual_seed(0)
     tcn = MultiScaleTCN(32, 32, stride=stride).double()
-    x = torch.randn(2, 32, 17, 13, dtype=torch.float64)  # [B, C, V, T]
-    ref = torch.cat([branch(x) for branch in tcn.branches], dim=1)
+    ref_tcn = copy.deepcopy(tcn)
+    x = torch.randn(2, 32, 17, 13, dtype=torch.float64,  # [B, C, V, T]
+                    requires_grad=True)
+    ref = torch.cat([branch(x) for branch in ref_tcn.branches], dim=1)
     assert ref.shape == (2, 32, 17, 13 if stride == 1 else 7)
-    torch.testing.assert_close(tcn(x), ref, rtol=1e-10, atol=1e-10)
+    out = tcn(x)
+    torch.testing.assert_close(out, ref, rtol=1e-10, atol=1e-10)
+    w = torch.randn_like(out)
+    torch.testing.assert_close(torch.autograd.grad((out * w).sum(), x),
+                               torch.autograd.grad((ref * w).sum(), x))
+    # the fused BNs update every branch's running statistics the same way
+    for (name, a), b in zip(tcn.state_dict().items(),
+                            ref_tcn.state_dict().values()):
+        torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-12, msg=name)
+    tcn.eval()
+    ref_tcn.eval()
+    torch.testing.assert_close(
+        tcn(x), torch.cat([b(x) for b in ref_tcn.branches], dim=1))
 
 
 def test_pretrained_init_cfg_with_prefix(tmp_path):
