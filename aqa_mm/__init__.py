@@ -8,6 +8,6 @@ from .version import __version__
 
 patch_mmengine_checkpointing()
 
-from . import datasets, evaluation, models  # noqa: E402,F401
+from . import datasets, engine, evaluation, models  # noqa: E402,F401
 
 __all__ = ['__version__']

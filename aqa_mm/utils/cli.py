@@ -130,7 +130,8 @@ def describe_error(exc: BaseException) -> Optional[str]:
     if isinstance(exc, AssertionError) and 'Invalid arguments' in message:
         # mmaction2's GCN blocks swallow **kwargs and assert on leftovers
         return f'config error: {message}'
-    if isinstance(exc, ValueError) and getattr(exc, 'aqa_user_error', False):
+    if isinstance(exc, (ValueError, FloatingPointError)) and getattr(
+            exc, 'aqa_user_error', False):
         return message
     return None
 
@@ -145,7 +146,8 @@ def friendly_errors(tool: str) -> Iterator[None]:
     try:
         yield
     except (UserError, KeyError, FileNotFoundError, NotADirectoryError,
-            TypeError, ValueError, AssertionError) as exc:
+            TypeError, ValueError, AssertionError,
+            FloatingPointError) as exc:  # NonFiniteLossError
         message = describe_error(exc)
         if message is None or os.environ.get('AQA_MM_DEBUG'):
             raise

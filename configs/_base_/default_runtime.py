@@ -16,6 +16,11 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'))
 
+# EpochSeedHook: every epoch's randomness depends on (seed, epoch) only, so
+# --resume after a crash replays the interrupted epoch exactly.
+# NonFiniteLossHook: stop at the first NaN/inf loss, before a checkpoint.
+custom_hooks = [dict(type='EpochSeedHook'), dict(type='NonFiniteLossHook')]
+
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
