@@ -1,6 +1,10 @@
 """Crash-safe training: ``kill -9`` in the middle of an epoch, then
 ``--resume``, ends with exactly the weights and metrics of an uninterrupted
-run with the same seed (CPU, ``randomness.deterministic=True``)."""
+run with the same seed (CPU, ``randomness.deterministic=True``).
+
+Without aqa_mm.engine.EpochSeedHook (default_runtime's custom_hooks) this
+fails: mmengine re-seeds only once on resume, so the resumed epoch draws
+other dropout masks and frame offsets and every weight differs."""
 import os
 import re
 import signal
@@ -12,10 +16,17 @@ import pytest
 import torch
 
 import aqa_mm  # noqa: F401  (weights-only loading of mmengine checkpoints)
-from .conftest import (ROOT, env, evaluate, train, write_annotations,
-                       write_tiny_config)
+from .conftest import ROOT, env, train, write_annotations, write_tiny_config
 
 EPOCHS, KILL_EPOCH, KILL_ITER, ITERS = 4, 3, 5, 48
+
+
+def _val_metrics(log):
+    """The metric line of the final validation (all metrics, 4 decimals)."""
+    lines = [ln.split('Epoch(val)', 1)[1] for ln in log.splitlines()
+             if 'Epoch(val)' in ln and 'aqa/spearman:' in ln]
+    assert lines, log[-2000:]
+    return re.sub(r'\s+(data_)?time: \S+', '', lines[-1]).strip()
 
 
 def _kill_mid_epoch(config, work):
@@ -53,7 +64,8 @@ def test_kill_9_mid_epoch_then_resume_equals_uninterrupted(tmp_path):
     config = write_tiny_config(tmp_path, ann, epochs=EPOCHS, batch_size=1)
 
     ref = tmp_path / 'uninterrupted'
-    train(config, ref)
+    ref_log = train(config, ref)
+    ref_log = ref_log.stdout + ref_log.stderr
 
     work = tmp_path / 'killed'
     epoch, it = _kill_mid_epoch(config, work)
@@ -74,8 +86,5 @@ def test_kill_9_mid_epoch_then_resume_equals_uninterrupted(tmp_path):
     differ = [k for k in a if not torch.equal(a[k], b[k])]
     assert not differ, f'weights differ after resume: {differ}'
 
-    ref_metrics, ref_preds = evaluate(config, ref / final, tmp_path / 'ev_a')
-    metrics, preds = evaluate(config, work / final, tmp_path / 'ev_b')
-    assert metrics == ref_metrics
-    assert [r['pred_aqa_score'] for r in preds] == [
-        r['pred_aqa_score'] for r in ref_preds]
+    # the validation after the last epoch: identical metric lines
+    assert _val_metrics(text) == _val_metrics(ref_log)
