@@ -29,10 +29,18 @@ env_cfg = dict(
 
 log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)
 
-# Switch to TensorBoard with vis_backends=[dict(type='TensorboardVisBackend')]
-# (needs requirements/optional.txt).
-vis_backends = [dict(type='LocalVisBackend')]
-visualizer = dict(type='ActionVisualizer', vis_backends=vis_backends)
+# Logging backends of mmengine's visualizer. LocalVisBackend writes
+# <work_dir>/<timestamp>/vis_data/scalars.json (read by
+# tools/analysis/summarize.py). TensorBoard (needs `pip install tensorboard`,
+# listed in requirements/tests.txt), one line either way:
+#   command line, TensorBoard instead of local:
+#     --cfg-options visualizer.vis_backends.0.type=TensorboardVisBackend
+#   config file, both:
+#     visualizer = dict(vis_backends=[dict(type='LocalVisBackend'), dict(type='TensorboardVisBackend')])
+# Override visualizer.vis_backends: a top-level `vis_backends` variable would
+# be ignored, because this dict is built when this file is read.
+visualizer = dict(type='ActionVisualizer',
+                  vis_backends=[dict(type='LocalVisBackend')])
 
 log_level = 'INFO'
 load_from = None

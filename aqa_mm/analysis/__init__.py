@@ -1,0 +1,5 @@
+"""Analysis of test results: scatter plots, PFM report, t-SNE, summaries.
+
+Not imported by ``import aqa_mm`` (it pulls in matplotlib); the thin CLIs in
+``tools/analysis/`` import the module they need.
+"""
