@@ -4,8 +4,10 @@ A dump is a list of dicts (one per test sample) written by
 :class:`aqa_mm.evaluation.DumpAQAResults`. Every record has ``frame_dir``,
 ``class_name``, ``class_id``, ``gt_score`` and ``pred_aqa_score`` (the final
 score). Two-stream (2M-AF) dumps also have ``pred_score_skeleton``,
-``pred_score_rgb``, ``pred_stream`` (0 = skeleton, 1 = RGB, the selector's
-choice) and ``pred_prob_rgb``.
+``pred_score_rgb``, ``pred_stream`` (the stream used: 0 = skeleton,
+1 = RGB, 2 = concatenation where the head has one) and ``pred_prob_rgb``;
+``pred_stream_selector`` (the selector's own choice, which a fallback may
+override) when the head reports it.
 
 Models trained with ``NormalizeScore`` dump normalised predictions next to
 raw ground truth; :func:`denormalize_dump` maps the predictions back with
@@ -28,11 +30,12 @@ REQUIRED_KEYS = ('gt_score', 'pred_aqa_score')
 STREAM_KEYS: Tuple[Tuple[str, str], ...] = (
     ('pred_score_skeleton', 'skeleton'),
     ('pred_score_rgb', 'RGB'),
+    ('pred_score_concat', 'concat'),  # PFMHead with a concatenation stream
     ('pred_aqa_score', 'fused'),
 )
 TWO_STREAM_KEYS = ('pred_score_skeleton', 'pred_score_rgb', 'pred_stream',
                    'pred_prob_rgb')
-SKELETON, RGB = 0, 1
+SKELETON, RGB, CONCAT = 0, 1, 2
 
 
 def load_dump(path: str) -> List[dict]:

@@ -2,10 +2,12 @@
 
 From a two-stream dump, for each class and for all samples pooled:
 
-- how often each stream is selected (``pred_stream``, 0 = skeleton,
-  1 = RGB);
+- how often each stream is used (``pred_stream``: 0 = skeleton, 1 = RGB,
+  2 = concatenation, shown only when it occurs);
 - the selector's accuracy against the preference label: 0 (skeleton) when
-  |ŝ_skeleton − y| <= |ŝ_RGB − y|, else 1 (ties go to the skeleton);
+  |ŝ_skeleton − y| <= |ŝ_RGB − y|, else 1 (ties go to the skeleton). The
+  selector's own choice ``pred_stream_selector`` is scored when the dump
+  has it (a fallback may have overridden it in ``pred_stream``);
 - Spearman's ρ of each stream, of the fused score (``pred_aqa_score``) and of
   the oracle, which takes the better stream's score for every sample;
 - the gain of the fused ρ over each single stream.
@@ -15,13 +17,13 @@ paper's AQA-7 "Ave" does.
 """
 import json
 import math
-from typing import Dict, Sequence
+from typing import Dict, Optional, Sequence
 
 import numpy as np
 
 from aqa_mm.evaluation.functional import fisher_z_average, spearman
-from .dump_reader import (RGB, SKELETON, TWO_STREAM_KEYS, class_labels,
-                          column, require_keys)
+from .dump_reader import (CONCAT, RGB, SKELETON, TWO_STREAM_KEYS,
+                          class_labels, column, require_keys)
 
 RHO_KEYS = ('rho_skeleton', 'rho_rgb', 'rho_fused', 'rho_oracle')
 
@@ -42,20 +44,23 @@ def preference_labels(skeleton: np.ndarray, rgb: np.ndarray,
 
 
 def group_stats(skeleton: np.ndarray, rgb: np.ndarray, fused: np.ndarray,
-                chosen: np.ndarray, prob_rgb: np.ndarray,
-                gt: np.ndarray) -> Dict[str, float]:
+                chosen: np.ndarray, prob_rgb: np.ndarray, gt: np.ndarray,
+                selector: Optional[np.ndarray] = None) -> Dict[str, float]:
     """Selector and correlation statistics of one group of samples.
 
     Args:
         skeleton (np.ndarray): Skeleton scores, shape (N,).
         rgb (np.ndarray): RGB scores, shape (N,).
         fused (np.ndarray): Final scores, shape (N,).
-        chosen (np.ndarray): Selected stream (0/1), shape (N,).
+        chosen (np.ndarray): Stream used (0/1/2), shape (N,).
         prob_rgb (np.ndarray): Selector probability of RGB, shape (N,).
         gt (np.ndarray): Ground truth, shape (N,).
+        selector (np.ndarray, optional): The selector's own choice (0/1),
+            shape (N,), scored instead of ``chosen``. Defaults to None.
 
     Returns:
         dict[str, float]: ``n``, ``select_skeleton``, ``select_rgb``,
+        ``select_concat``,
         ``prefer_rgb`` (share of samples RGB is better on),
         ``selector_acc``, ``mean_prob_rgb``, ``rho_skeleton``, ``rho_rgb``,
         ``rho_fused``, ``rho_oracle``, ``gain_vs_skeleton``,
@@ -67,8 +72,10 @@ def group_stats(skeleton: np.ndarray, rgb: np.ndarray, fused: np.ndarray,
         n=int(len(gt)),
         select_skeleton=float(np.mean(chosen == SKELETON)),
         select_rgb=float(np.mean(chosen == RGB)),
+        select_concat=float(np.mean(chosen == CONCAT)),
         prefer_rgb=float(np.mean(pref == RGB)),
-        selector_acc=float(np.mean(chosen == pref)),
+        selector_acc=float(np.mean(
+            (chosen if selector is None else selector) == pref)),
         mean_prob_rgb=float(np.mean(prob_rgb)),
         rho_skeleton=spearman(skeleton, gt),
         rho_rgb=spearman(rgb, gt),
@@ -101,16 +108,20 @@ def pfm_report(records: Sequence[dict], path: str = 'dump') -> dict:
         'pred_score_skeleton', 'pred_score_rgb', 'pred_aqa_score',
         'pred_stream', 'pred_prob_rgb', 'gt_score')}
     chosen = cols['pred_stream'].astype(np.int64)
-    bad = sorted(set(chosen.tolist()) - {SKELETON, RGB})
+    bad = sorted(set(chosen.tolist()) - {SKELETON, RGB, CONCAT})
     if bad:
-        raise ValueError(f'{path}: pred_stream must be 0 (skeleton) or 1 '
-                         f'(RGB), found {bad}')
+        raise ValueError(f'{path}: pred_stream must be 0 (skeleton), 1 (RGB) '
+                         f'or 2 (concat), found {bad}')
+    selector = None
+    if all('pred_stream_selector' in r for r in records):
+        selector = column(records, 'pred_stream_selector').astype(np.int64)
 
     def stats(sel: np.ndarray) -> Dict[str, float]:
         return group_stats(cols['pred_score_skeleton'][sel],
                            cols['pred_score_rgb'][sel],
                            cols['pred_aqa_score'][sel], chosen[sel],
-                           cols['pred_prob_rgb'][sel], cols['gt_score'][sel])
+                           cols['pred_prob_rgb'][sel], cols['gt_score'][sel],
+                           None if selector is None else selector[sel])
 
     labels = np.array(class_labels(records))
     ids = {}
@@ -126,6 +137,8 @@ def pfm_report(records: Sequence[dict], path: str = 'dump') -> dict:
         fz['gain_vs_skeleton'] = fz['rho_fused'] - fz['rho_skeleton']
         fz['gain_vs_rgb'] = fz['rho_fused'] - fz['rho_rgb']
         report['fisher_z'] = fz
+    report['selector_key'] = ('pred_stream' if selector is None
+                              else 'pred_stream_selector')
     return report
 
 
@@ -141,6 +154,7 @@ COLUMNS = (  # (header, key, pct, signed)
     ('n', 'n', False, False),
     ('sel. skeleton', 'select_skeleton', True, False),
     ('sel. RGB', 'select_rgb', True, False),
+    ('sel. concat', 'select_concat', True, False),
     ('RGB better', 'prefer_rgb', True, False),
     ('selector acc.', 'selector_acc', True, False),
     ('ρ skeleton', 'rho_skeleton', False, False),
@@ -162,13 +176,16 @@ def format_markdown(report: dict, title: str = 'PFM selector report') -> str:
     Returns:
         str: Markdown text.
     """
-    head = ['class'] + [c[0] for c in COLUMNS]
+    stats_all = [report['overall'], *report['per_class'].values()]
+    columns = [c for c in COLUMNS if c[1] != 'select_concat' or any(
+        s.get('select_concat', 0) > 0 for s in stats_all)]
+    head = ['class'] + [c[0] for c in columns]
     lines = [f'## {title}', '', '| ' + ' | '.join(head) + ' |',
              '|' + '---|' * len(head)]
 
     def row(name: str, stats: dict) -> str:
         cells = [name]
-        for _, key, pct, signed in COLUMNS:
+        for _, key, pct, signed in columns:
             if key not in stats:
                 cells.append('')
             elif key == 'n':
@@ -182,10 +199,11 @@ def format_markdown(report: dict, title: str = 'PFM selector report') -> str:
     lines.append(row('**all (pooled)**', report['overall']))
     if 'fisher_z' in report:
         lines.append(row('**Fisher-z Ave**', report['fisher_z']))
-    lines += ['', 'Selection rates are the share of samples the selector '
-              'sent to each stream; "RGB better" is the share whose '
-              'preference label is RGB (|ŝ_RGB − y| < |ŝ_skeleton − y|, ties '
-              'go to the skeleton); selector acc. compares the choice with '
+    lines += ['', 'Selection rates are the share of samples whose final '
+              'score came from each stream (pred_stream); "RGB better" is '
+              'the share whose preference label is RGB (|ŝ_RGB − y| < '
+              '|ŝ_skeleton − y|, ties go to the skeleton); selector acc. '
+              f'compares {report.get("selector_key", "pred_stream")} with '
               'that label. The oracle takes the better stream of every '
               'sample. Gains are ρ fused − ρ of the stream.']
     return '\n'.join(lines) + '\n'

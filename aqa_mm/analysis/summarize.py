@@ -126,7 +126,8 @@ def dump_metrics(records: Sequence[dict]) -> Dict[str, float]:
     pred = column(records, 'pred_aqa_score')
     out = {'aqa/spearman': spearman(pred, gt), 'aqa/mse': mse(pred, gt)}
     for key, name in (('pred_score_skeleton', 'skeleton'),
-                      ('pred_score_rgb', 'rgb')):
+                      ('pred_score_rgb', 'rgb'),
+                      ('pred_score_concat', 'concat')):
         if all(key in r for r in records):
             out[f'aqa/spearman_{name}'] = spearman(column(records, key), gt)
     labels = np.array(class_labels(records))

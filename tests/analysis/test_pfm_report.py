@@ -77,6 +77,26 @@ def test_single_stream_dump_names_missing_key():
 
 def test_bad_stream_value():
     records = _records()
-    records[0]['pred_stream'] = 2
-    with pytest.raises(ValueError, match=r'found \[2\]'):
+    records[0]['pred_stream'] = 3
+    with pytest.raises(ValueError,
+                       match=r"x.pkl: pred_stream .* found \[3\]"):
         pfm_report(records, 'x.pkl')
+
+
+def test_fallback_and_concat_stream():
+    """A fallback overrides pred_stream; the selector's own choice
+    (pred_stream_selector) is what selector accuracy scores."""
+    records = _records()
+    for r in records:
+        r['pred_stream_selector'] = r['pred_stream']
+        r['pred_score_concat'] = r['gt_score']
+    records[3]['pred_stream'] = 2          # concat used as fallback
+    records[3]['pred_aqa_score'] = records[3]['pred_score_concat']
+    report = pfm_report(records)
+    stats = report['overall']
+    assert report['selector_key'] == 'pred_stream_selector'
+    assert stats['selector_acc'] == 0.5    # unchanged by the fallback
+    assert stats['select_concat'] == 0.25
+    text = format_markdown(report)
+    assert 'sel. concat' in text and 'pred_stream_selector' in text
+    assert 'sel. concat' not in format_markdown(pfm_report(_records()))

@@ -35,3 +35,10 @@ def test_row_names_must_match(tmp_path):
     with pytest.raises(ValueError, match='2 row names for 1 dumps'):
         plot_scatter([two_stream_records()], str(tmp_path / 'x.png'),
                      row_names=['a', 'b'])
+
+
+def test_concat_stream_gets_a_panel():
+    records = [dict(r, pred_score_concat=r['gt_score'])
+               for r in two_stream_records()]
+    assert [name for _, name in panel_specs(records)] == [
+        'skeleton', 'RGB', 'concat', 'fused']
