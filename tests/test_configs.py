@@ -7,12 +7,14 @@ with its prefix is exercised too."""
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 
+from aqa_mm.datasets.feature_cache import feature_filename, save_features
 from aqa_mm.registry import DATASETS, MODELS
 from tests.conftest import make_annotations
 
@@ -62,7 +64,9 @@ def tiny_video_set(tmp_path_factory):
 def _shrink_rgb_pipeline(pipeline):
     """One 8-frame clip at 56 px, so heavy RGB configs run in seconds."""
     for step in pipeline:
-        if step['type'] == 'DecordClips':
+        if step['type'] == 'StreamPipeline':
+            _shrink_rgb_pipeline(step['transforms'])
+        elif step['type'] == 'DecordClips':
             step.update(clip_len=8, num_clips=1, clip_stride=None)
         elif step['type'] == 'Resize':
             step.update(scale=(64, 64), keep_ratio=False)
@@ -70,6 +74,17 @@ def _shrink_rgb_pipeline(pipeline):
             step.update(crop_size=56)
         elif step['type'] in ('RandomCrop', 'RandomResizedCrop'):
             step.update(size=56)
+
+
+def _write_feature_cache(ann, head_cfg, out_dir):
+    """Random cached features for every sample, sized for the head."""
+    channels = head_cfg.get('channels') or dict(
+        skeleton=head_cfg.get('skeleton_channels', 256),
+        rgb=head_cfg.get('rgb_channels', 1024))
+    rng = np.random.default_rng(0)
+    for a in pickle.loads(ann.read_bytes())['annotations']:
+        save_features(str(out_dir / feature_filename(a['frame_dir'])),
+                      {s: rng.normal(size=c) for s, c in channels.items()})
 
 
 @pytest.mark.parametrize('path', CONFIGS,
@@ -97,12 +112,15 @@ def test_config_builds_and_steps(path, tmp_path, tiny_video_set):
         ds_cfg.update(ann_file=str(tiny_video_set / 'synthetic_aqa.pkl'),
                       data_prefix=dict(video=str(tiny_video_set)))
         _shrink_rgb_pipeline(ds_cfg.pipeline)
+    if ds_cfg.get('modality') == 'Feature':
+        _write_feature_cache(ann, cfg.model.head, tmp_path / 'feats')
+        ds_cfg.update(data_prefix=dict(feature=str(tmp_path / 'feats')))
     dataset = DATASETS.build(ds_cfg)
     batch = pseudo_collate([dataset[i] for i in range(2)])
     optim = build_optim_wrapper(model, cfg.optim_wrapper)
     model.train()
     losses = model.train_step(batch, optim)
-    assert losses and all(k.startswith('loss') for k in losses)
+    assert losses and all(k.startswith(('loss', 'acc_')) for k in losses)
     assert all(torch.isfinite(v) for v in losses.values())
     model.eval()
     out = model.test_step(batch)

@@ -32,6 +32,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 from mmaction.datasets import BaseActionDataset
 
+from aqa_mm.datasets.feature_cache import feature_filename
+from aqa_mm.datasets.folds import assign_folds
 from aqa_mm.registry import DATASETS
 from aqa_mm.utils.cli import DataError
 
@@ -47,8 +49,10 @@ class AQADataset(BaseActionDataset):
         pipeline (list[dict | callable]): Data transforms.
         split (str): Name of the split to load, e.g. ``'train'``.
         modality (str): ``'Pose'`` (needs ``keypoint``), ``'RGB'`` (needs a
-            readable ``video``) or ``'RGBPose'`` (both). Defaults to
-            ``'Pose'``.
+            readable ``video``), ``'RGBPose'`` (both) or ``'Feature'``
+            (needs a cached feature file: ``feature_file``, or
+            ``<frame_dir>.npz`` in ``data_prefix['feature']``, see
+            :mod:`aqa_mm.datasets.feature_cache`). Defaults to ``'Pose'``.
         class_ids (Sequence[int], optional): Keep only these classes (the
             per-class protocol trains one model per class). Defaults to None.
         num_keypoints (int, optional): Expected V of ``keypoint``; checked
@@ -59,6 +63,13 @@ class AQADataset(BaseActionDataset):
             Defaults to ``'train'``.
         data_prefix (dict): ``video`` / ``feature`` folders that relative
             paths are joined to. Defaults to ``dict(video='')``.
+        holdout (dict, optional): Keep one part of ``split`` only, from
+            class-stratified folds (:func:`~aqa_mm.datasets.folds.
+            assign_folds`): ``dict(num_folds=5, fold=0, seed=0,
+            part='val')`` keeps fold 0, ``part='train'`` the other folds.
+            This carves a validation set out of the training split, so
+            that decisions such as :class:`PFMFallbackHook`'s never look at
+            the test split. Defaults to None (the whole split).
         **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`
             (``test_mode``, ``indices``, ...).
     """
@@ -72,16 +83,36 @@ class AQADataset(BaseActionDataset):
                  num_keypoints: Optional[int] = 17,
                  range_split: str = 'train',
                  data_prefix: Optional[Dict[str, str]] = None,
+                 holdout: Optional[dict] = None,
                  **kwargs) -> None:
-        if modality not in ('Pose', 'RGB', 'RGBPose'):
-            raise ValueError(f"modality must be 'Pose', 'RGB' or 'RGBPose', "
-                             f'got {modality!r}')
+        if modality not in ('Pose', 'RGB', 'RGBPose', 'Feature'):
+            raise ValueError("modality must be 'Pose', 'RGB', 'RGBPose' or "
+                             f"'Feature', got {modality!r}")
+        self.holdout = self._check_holdout(holdout)
         self.split = split
         self.class_ids = None if class_ids is None else set(class_ids)
         self.num_keypoints = num_keypoints
         self.range_split = range_split
         super().__init__(ann_file, pipeline=pipeline, modality=modality,
                          data_prefix=data_prefix or dict(video=''), **kwargs)
+
+    @staticmethod
+    def _check_holdout(holdout: Optional[dict]) -> Optional[dict]:
+        if holdout is None:
+            return None
+        unknown = set(holdout) - {'num_folds', 'fold', 'seed', 'part'}
+        if unknown:
+            raise ValueError(f'holdout: unknown keys {sorted(unknown)} '
+                             "(expected num_folds, fold, seed, part)")
+        holdout = dict(dict(num_folds=5, fold=0, seed=0, part='val'),
+                       **holdout)
+        if holdout['part'] not in ('train', 'val'):
+            raise ValueError("holdout['part'] must be 'train' or 'val', got "
+                             f"{holdout['part']!r}")
+        if not 0 <= holdout['fold'] < holdout['num_folds']:
+            raise ValueError(f"holdout['fold'] must be in [0, "
+                             f"{holdout['num_folds']}), got {holdout['fold']}")
+        return holdout
 
     # ------------------------------------------------------------ loading
     def _read_annotation_file(self) -> dict:
@@ -114,6 +145,16 @@ class AQADataset(BaseActionDataset):
                         if a.get('class_id') in self.class_ids]
         return selected
 
+    def _apply_holdout(self, data_list: List[dict]) -> List[dict]:
+        if self.holdout is None:
+            return data_list
+        h = self.holdout
+        folds = assign_folds(((a['frame_dir'], a.get('class_id', 0))
+                              for a in data_list), h['num_folds'], h['seed'])
+        keep_val = h['part'] == 'val'
+        return [a for a in data_list
+                if (folds[a['frame_dir']] == h['fold']) == keep_val]
+
     def load_data_list(self) -> List[dict]:
         """Load, filter and validate the samples of ``self.split``.
 
@@ -122,10 +163,12 @@ class AQADataset(BaseActionDataset):
         """
         content = self._read_annotation_file()
         annos = content['annotations']
-        data_list = self._select(annos, self.split, content)
+        data_list = self._apply_holdout(
+            self._select(annos, self.split, content))
         if not data_list:
             raise DataError(f'{self.ann_file}: split {self.split!r} has no '
-                            f'samples (class_ids={self.class_ids})')
+                            f'samples (class_ids={self.class_ids}, '
+                            f'holdout={self.holdout})')
         data_list = [self._resolve_paths(dict(item)) for item in data_list]
         self._validate(data_list)
         ranges = self._score_ranges(self._select(annos, self.range_split,
@@ -140,9 +183,11 @@ class AQADataset(BaseActionDataset):
         if item.get('video'):
             item['filename'] = osp.join(self.data_prefix.get('video', ''),
                                         item['video'])
-        if item.get('feature_file'):
+        if item.get('feature_file') or self.modality == 'Feature':
             item['feature_file'] = osp.join(
-                self.data_prefix.get('feature', ''), item['feature_file'])
+                self.data_prefix.get('feature', ''),
+                item.get('feature_file')
+                or feature_filename(item.get('frame_dir', '')))
         return item
 
     # --------------------------------------------------------- validation
@@ -188,6 +233,10 @@ class AQADataset(BaseActionDataset):
                 return "missing 'video'"
             if not osp.isfile(path):
                 return f'video not found: {path}'
+        if self.modality == 'Feature' and \
+                not osp.isfile(item['feature_file']):
+            return (f"feature file not found: {item['feature_file']} (run "
+                    'tools/cache_features.py for this split)')
         return None
 
     # ------------------------------------------------------------- meta

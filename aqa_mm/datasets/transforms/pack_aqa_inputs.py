@@ -17,7 +17,8 @@ class PackAQAInputs(PackActionInputs):
     ``results['score']`` and ``class_id`` (long tensor, shape ``()``).
 
     Required Keys: ``score``, plus the input key (``keypoint`` / ``imgs``
-    or ``collect_keys``). Optional: ``class_id``, ``difficulty``.
+    or ``collect_keys``). Optional: ``class_id``, ``difficulty``, ``gt_preference`` (a
+    cross-fitted PFM preference label, long tensor).
     Added Keys: ``inputs``, ``data_samples``.
 
     Args:
@@ -42,6 +43,9 @@ class PackAQAInputs(PackActionInputs):
         if results.get('class_id') is not None:
             sample.set_field(torch.tensor(int(results['class_id'])),
                              'class_id')
+        if results.get('gt_preference') is not None:
+            sample.set_field(torch.tensor(int(results['gt_preference'])),
+                             'gt_preference')
         if results.get('difficulty') is not None:
             sample.set_field(torch.tensor(float(results['difficulty'])),
                              'difficulty')
