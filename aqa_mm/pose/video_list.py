@@ -47,7 +47,8 @@ def sample_id(path: str, root: str) -> str:
 
 
 def collect_videos(source: str) -> List[VideoItem]:
-    """Videos of a folder (recursively, by extension) or of a list file.
+    """Videos of a folder (recursively, by extension), of a list file, or
+    one video file (a path with a video extension).
 
     A list file has one video path per line; relative paths are relative to
     the list file's folder; empty lines and lines starting with ``#`` are
@@ -55,23 +56,35 @@ def collect_videos(source: str) -> List[VideoItem]:
     extraction then records why it failed.
 
     Args:
-        source (str): A folder or a text file.
+        source (str): A folder, a text file or a video file.
 
     Returns:
         list[VideoItem]: Sorted by sample id.
 
     Raises:
-        UserError: ``source`` does not exist, holds no video, or two videos
-            map to the same id.
+        UserError: ``source`` does not exist, holds no video, is a binary
+            file without a video extension, or two videos map to the same
+            id.
     """
     if osp.isdir(source):
         paths = [str(p) for p in sorted(Path(source).rglob('*'))
                  if p.is_file() and p.suffix.lower() in VIDEO_EXTENSIONS]
         root = source
+    elif osp.isfile(source) and \
+            osp.splitext(source)[1].lower() in VIDEO_EXTENSIONS:
+        # one video given directly (reading it as a list file would fail
+        # with a UnicodeDecodeError traceback)
+        root, paths = osp.dirname(osp.abspath(source)), [source]
     elif osp.isfile(source):
         root = osp.dirname(osp.abspath(source))
-        with open(source, encoding='utf-8') as f:
-            lines = [ln.strip() for ln in f]
+        try:
+            with open(source, encoding='utf-8') as f:
+                lines = [ln.strip() for ln in f]
+        except UnicodeDecodeError as exc:
+            raise UserError(
+                f'{source}: neither a video list (UTF-8 text, one path per '
+                f'line) nor a video file ({", ".join(VIDEO_EXTENSIONS)}); '
+                f'byte {exc.start} is not UTF-8') from exc
         paths = [ln if osp.isabs(ln) else osp.join(root, ln)
                  for ln in lines if ln and not ln.startswith('#')]
     else:

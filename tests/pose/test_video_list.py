@@ -60,3 +60,18 @@ def test_parse_shard():
     for bad in ('4/4', '-1/2', 'a/b', '1'):
         with pytest.raises(UserError, match='--shard'):
             parse_shard(bad)
+
+
+def test_a_single_video_file_is_one_item(tmp_path):
+    video = tmp_path / 'dive_07.MP4'
+    video.write_bytes(b'\x00\xce\xff binary, not a list')
+    assert collect_videos(str(video)) == [
+        (str(video), 'dive_07')]
+
+
+def test_binary_file_without_video_extension_is_named(tmp_path):
+    blob = tmp_path / 'scores.bin'
+    blob.write_bytes(b'ab\xce\xff')
+    with pytest.raises(UserError, match=r'scores\.bin: neither a video list'
+                       r'.*byte 2 is not UTF-8'):
+        collect_videos(str(blob))
