@@ -20,6 +20,7 @@ from aqa_mm.utils import (UserError, atomic_write_text, friendly_errors,
                           load_config,
                           merge_cfg_options, register_all_modules,
                           setup_cpu_distributed)
+from aqa_mm.utils.checkpoint import check_checkpoint_matches
 
 
 def parse_args() -> argparse.Namespace:
@@ -71,6 +72,9 @@ def main() -> None:
         cfg = merge_args(load_config(args.config), args)
         setup_cpu_distributed(cfg, args.launcher)
         runner = Runner.from_cfg(cfg)
+        # mmengine would only warn about mismatched keys and test random
+        # weights; refuse a checkpoint of another model instead
+        check_checkpoint_matches(runner.model, args.checkpoint)
         metrics = runner.test()
         if args.metrics_out and runner.rank == 0:
             atomic_write_text(json.dumps(metrics, indent=2), args.metrics_out)

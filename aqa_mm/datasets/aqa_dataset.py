@@ -227,6 +227,15 @@ class AQADataset(BaseActionDataset):
                         f'{self.num_keypoints} (shape {kp.shape})')
             if kp.shape[1] == 0:
                 return 'keypoint has zero frames'
+            bad = ~np.isfinite(kp)
+            if bad.any():  # would make every loss NaN from the first batch
+                m, t, v = (int(i) for i in np.argwhere(bad)[0][:3])
+                return (f'keypoint has {int(bad.sum())} NaN/inf values '
+                        f'(first: person {m}, frame {t}, joint {v}); mark '
+                        'missing joints as 0 with keypoint_score 0')
+            if not kp.any():
+                return ('keypoint is all zeros (no person in any frame); '
+                        're-extract the video or drop the sample')
         if 'RGB' in self.modality:
             path = item.get('filename')
             if not path:

@@ -153,3 +153,47 @@ def patch_mmengine_checkpointing() -> None:
         (history_buffer_getattr, 'builtins.getattr'),
     ])
     _PATCHED = True
+
+
+def _key_listing(keys: List[str], limit: int = 8) -> str:
+    shown = ', '.join(keys[:limit])
+    return f'{shown}, ... ({len(keys)} in all)' if len(keys) > limit else shown
+
+
+def check_checkpoint_matches(model: torch.nn.Module, filename: str) -> None:
+    """Refuse a checkpoint whose weights do not fit ``model``.
+
+    mmengine loads ``load_from`` with ``strict=False`` and only logs a
+    warning, so testing a checkpoint of another model silently evaluates
+    randomly initialised layers. This names what does not fit instead.
+
+    Args:
+        model (torch.nn.Module): The built model (unwrapped or DDP-wrapped).
+        filename (str): Local checkpoint path (mmengine format or a plain
+            state dict), read weights-only.
+
+    Raises:
+        UserError: Listing the missing keys (in the model, not in the file),
+            the unexpected keys (in the file, not in the model) and the keys
+            whose shapes differ.
+    """
+    from .cli import UserError
+    model = getattr(model, 'module', model)
+    ckpt = torch.load(filename, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else {}
+    state = {k[7:] if k.startswith('module.') else k: v
+             for k, v in state.items()}
+    own = model.state_dict()
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
+    shapes = [f'{k} {tuple(state[k].shape)} in the file vs '
+              f'{tuple(own[k].shape)}' for k in own
+              if k in state and hasattr(state[k], 'shape')
+              and tuple(state[k].shape) != tuple(own[k].shape)]
+    if missing or unexpected or shapes:
+        raise UserError(
+            f'checkpoint {filename} does not fit {type(model).__name__} '
+            f'(a checkpoint of another model?): missing keys '
+            f'[{_key_listing(missing)}]; unexpected keys '
+            f'[{_key_listing(unexpected)}]; shape mismatches '
+            f'[{_key_listing(shapes)}]')
