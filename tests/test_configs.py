@@ -82,9 +82,12 @@ def _write_feature_cache(ann, head_cfg, out_dir):
         skeleton=head_cfg.get('skeleton_channels', 256),
         rgb=head_cfg.get('rgb_channels', 1024))
     rng = np.random.default_rng(0)
-    for a in pickle.loads(ann.read_bytes())['annotations']:
+    annos = pickle.loads(ann.read_bytes())['annotations']
+    for a in annos:
         save_features(str(out_dir / feature_filename(a['frame_dir'])),
                       {s: rng.normal(size=c) for s, c in channels.items()})
+    (out_dir / 'prefs.pkl').write_bytes(pickle.dumps(
+        {a['frame_dir']: i % 2 for i, a in enumerate(annos)}))
 
 
 @pytest.mark.parametrize('path', CONFIGS,
@@ -115,6 +118,14 @@ def test_config_builds_and_steps(path, tmp_path, tiny_video_set):
     if ds_cfg.get('modality') == 'Feature':
         _write_feature_cache(ann, cfg.model.head, tmp_path / 'feats')
         ds_cfg.update(data_prefix=dict(feature=str(tmp_path / 'feats')))
+        if cfg.model.head.get('preference') == 'given':  # train with labels
+            ds_cfg = cfg.train_dataloader.dataset.copy()
+            ds_cfg.update(ann_file=str(ann), split='test', holdout=None,
+                          data_prefix=dict(feature=str(tmp_path / 'feats')))
+            for step in ds_cfg.pipeline:
+                if step.get('preference_file'):
+                    step['preference_file'] = str(tmp_path / 'feats' /
+                                                  'prefs.pkl')
     dataset = DATASETS.build(ds_cfg)
     batch = pseudo_collate([dataset[i] for i in range(2)])
     optim = build_optim_wrapper(model, cfg.optim_wrapper)

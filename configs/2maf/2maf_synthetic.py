@@ -20,6 +20,10 @@ rgb_checkpoint = None
 model = dict(
     type='TwoStreamAssessor',
     freeze_backbones=True,
+    # not in the paper: the untrained I3D's features are in the tens to
+    # hundreds (Kinetics I3D features are small), which makes the selector's
+    # logits explode; standardise both streams' features first
+    feature_norm=True,
     skeleton_backbone=dict(
         type='SMEGCN',
         graph_cfg=dict(layout='coco', mode='spatial'),
@@ -58,3 +62,5 @@ optim_wrapper = dict(optimizer=dict(type='Adam', lr=5e-4))
 param_scheduler = []
 default_hooks = dict(checkpoint=dict(interval=20))
 auto_scale_lr = dict(enable=False, base_batch_size=16)
+# feature_norm's BatchNorm needs > 1 sample per batch (225 = 14 x 16 + 1)
+train_dataloader = dict(drop_last=True)

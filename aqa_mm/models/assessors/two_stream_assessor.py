@@ -67,6 +67,13 @@ class TwoStreamAssessor(BaseModel):
             pretrained and finetuned, I3D finetuned), PFM then learns which
             one to trust; it is also what makes cached features exact.
             ``False`` trains end to end. Defaults to True.
+        feature_norm (bool): Standardise each stream's feature with a
+            BatchNorm1d without affine parameters before the head (running
+            statistics at test time). Not in the paper, whose Kinetics I3D
+            features are small post-ReLU averages; use it when the streams'
+            features have very different scales (e.g. an untrained I3D's,
+            in the tens to hundreds, which make the selector's logits
+            explode). Cached features are stored raw. Defaults to False.
         data_preprocessor (dict, optional): Defaults to a
             ``MultiInputDataPreprocessor`` mapping ``imgs`` uint8 to
             [-1, 1] (what the Kinetics I3D weights expect) and stacking the
@@ -79,6 +86,7 @@ class TwoStreamAssessor(BaseModel):
                  rgb_backbone: Optional[dict] = None,
                  skeleton_backbone: Optional[dict] = None,
                  freeze_backbones: bool = True,
+                 feature_norm: bool = False,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
@@ -93,6 +101,10 @@ class TwoStreamAssessor(BaseModel):
         self.skeleton_backbone = MODELS.build(skeleton_backbone) \
             if skeleton_backbone else None
         self.head = MODELS.build(head)
+        self.feature_norm = nn.ModuleDict({
+            s: nn.BatchNorm1d(c, affine=False)
+            for s, c in self.head.input_channels.items()}) \
+            if feature_norm else None
         self.freeze_backbones = freeze_backbones
         if freeze_backbones:
             for backbone in self._backbones().values():
@@ -158,7 +170,7 @@ class TwoStreamAssessor(BaseModel):
             inputs (dict[str, Tensor]): Raw or cached inputs, see the class
                 docstring.
             streams (Sequence[str], optional): Streams to compute. Defaults
-                to the head's ``input_streams``.
+                to the head's (``head.input_channels``).
 
         Returns:
             dict[str, Tensor]: ``skeleton`` (N, C^s) and/or ``rgb``
@@ -169,7 +181,7 @@ class TwoStreamAssessor(BaseModel):
                             '(PackAQAInputs(collect_keys=...)), got '
                             f'{type(inputs).__name__}')
         if streams is None:
-            streams = getattr(self.head, 'input_streams', ('skeleton', 'rgb'))
+            streams = tuple(self.head.input_channels)
         return {s: self._stream_feature(s, inputs) for s in streams}
 
     def forward(self,
@@ -191,6 +203,8 @@ class TwoStreamAssessor(BaseModel):
             raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', "
                              f'got {mode!r}')
         feats = self.extract_feat(inputs)
+        if self.feature_norm is not None:
+            feats = {s: self.feature_norm[s](f) for s, f in feats.items()}
         if mode == 'loss':
             return self.head.loss(feats, data_samples)
         if mode == 'predict':

@@ -35,10 +35,10 @@ class FusionRegressionHead(AQARegressionHead):
             raise ValueError(f'streams {tuple(streams)} must be non-empty '
                              f'keys of channels {channels}')
         self.streams = tuple(streams)
-        self.input_streams = self.streams  # features it needs
-        self.stream_channels = {s: channels[s] for s in self.streams}
-        super().__init__(in_channels=sum(self.stream_channels.values()),
+        self.input_channels = {s: channels[s] for s in self.streams}
+        super().__init__(in_channels=sum(channels[s] for s in self.streams),
                          **kwargs)
+        self.input_channels = {s: channels[s] for s in self.streams}
 
     def forward(self, feats: Dict[str, torch.Tensor],
                 num_clips: int = 1) -> torch.Tensor:
@@ -52,7 +52,7 @@ class FusionRegressionHead(AQARegressionHead):
             Tensor: (N,).
         """
         parts = []
-        for s, c in self.stream_channels.items():
+        for s, c in self.input_channels.items():
             if s not in feats:
                 raise KeyError(f'{type(self).__name__} needs feature {s!r}; '
                                f'got {sorted(feats)}')

@@ -111,7 +111,7 @@ class PFMHead(BaseModule):
         self.detach_selection = detach_selection
         self.score_mean, self.score_std = float(score_mean), float(score_std)
         self.streams = STREAMS[:3 if concat_stream else 2]
-        self.input_streams = ('skeleton', 'rgb')  # features it needs
+        self.input_channels = dict(self.channels)  # features it needs
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
         self.fc_skeleton = nn.Linear(skeleton_channels, 1)
         self.fc_rgb = nn.Linear(rgb_channels, 1)

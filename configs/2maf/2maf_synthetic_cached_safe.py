@@ -1,0 +1,26 @@
+# 2M-AF with cross-fitted labels and the safe fallback (beyond the paper).
+# One fold of the training split (class-stratified, 20 %) is held out as the
+# validation set; after each validation PFMFallbackHook compares the
+# selector with always using the better stream on it and falls back when
+# the selector is worse. The test split is only used by tools/test.py.
+_base_ = ['./2maf_synthetic_cached_crossfit.py']
+holdout = dict(num_folds=5, fold=0, seed=0)
+train_dataloader = dict(dataset=dict(holdout=dict(holdout, part='train')))
+val_dataloader = dict(dataset=dict(split='train',
+                                   holdout=dict(holdout, part='val')))
+test_dataloader = dict(
+    batch_size=16, num_workers=0, persistent_workers=False,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type='AQADataset', ann_file='data/synthetic/synthetic_aqa.pkl',
+                 split='test', modality='Feature',
+                 data_prefix=dict(feature='work_dirs/2maf_synthetic/features'),
+                 pipeline=[
+                     dict(type='LoadAQAFeatures', streams=('skeleton', 'rgb')),
+                     dict(type='PackAQAInputs',
+                          collect_keys=('feat_skeleton', 'feat_rgb'))
+                 ], test_mode=True))
+custom_hooks = [
+    dict(type='EpochSeedHook'),
+    dict(type='NonFiniteLossHook'),
+    dict(type='PFMFallbackHook')
+]

@@ -1,0 +1,26 @@
+# 2M-AF on UNLV-Dive on cached features (PFM head only); features from
+#   python tools/cache_features.py configs/2maf/2maf_unlv_dive.py \
+#       --out-dir work_dirs/2maf_unlv_dive/features
+_base_ = ['./2maf_unlv_dive.py']
+
+feature_dir = 'work_dirs/2maf_unlv_dive/features'
+pipeline = [
+    dict(type='LoadAQAFeatures', streams=('skeleton', 'rgb')),
+    dict(type='PackAQAInputs', collect_keys=('feat_skeleton', 'feat_rgb'))
+]
+train_pipeline = pipeline[:-1] + [
+    dict(type='NormalizeScore', ann_file={{_base_.ann_file}}, split='train',
+         target_range={{_base_.target_range}}), pipeline[-1]]
+train_dataloader = dict(
+    num_workers=0, persistent_workers=False,
+    dataset=dict(modality='Feature', data_prefix=dict(feature=feature_dir),
+                 pipeline=train_pipeline))
+val_dataloader = dict(
+    num_workers=0, persistent_workers=False,
+    dataset=dict(modality='Feature', data_prefix=dict(feature=feature_dir),
+                 pipeline=pipeline))
+test_dataloader = val_dataloader
+model = dict(
+    skeleton_backbone=None,
+    rgb_backbone=None,
+    data_preprocessor=dict(type='MultiInputDataPreprocessor'))
