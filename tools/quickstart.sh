@@ -5,8 +5,14 @@
 # 2. generates the built-in synthetic AQA set (skipped if already there);
 # 3. pretrains the SME-GCN encoder self-supervised (InfoNCE on variance- and
 #    temporally-masked views, paper §3.1);
-# 4. finetunes it for scoring, evaluates the last checkpoint on the test
-#    split, prints Spearman's rho and writes the result files to $WORK_DIR.
+# 4. finetunes it for scoring and evaluates it on the test split;
+# 5. 2M-AF: caches the features of the frozen finetuned SME-GCN and of a
+#    frozen I3D (randomly initialised: no Kinetics download here, so the RGB
+#    stream is weak on purpose), trains the Preference Fusion Module on them
+#    (the paper's, and the cross-fitted + safe-fallback variant), evaluates
+#    both, and plots prediction vs truth per stream (scatter_2maf.png) with a
+#    per-class selector report (pfm_report.md).
+# Result files go to $WORK_DIR.
 # A killed run resumes where it stopped when started again.
 # Environment: WORK_DIR (default work_dirs/quickstart), DATA_DIR (default
 # data/synthetic).
@@ -24,7 +30,7 @@ DATA_OPTS=("train_dataloader.dataset.ann_file=$ANN")
 EVAL_OPTS=("val_dataloader.dataset.ann_file=$ANN" "test_dataloader.dataset.ann_file=$ANN")
 mkdir -p "$WORK_DIR"
 
-echo "== [1/4] built-in SYNTHETIC data -> $DATA_DIR"
+echo "== [1/6] built-in SYNTHETIC data -> $DATA_DIR"
 if [[ -f "$ANN" ]]; then
     echo "   already there, reusing it"
 else
@@ -36,7 +42,7 @@ run() {  # run LOG CMD...: quiet unless it fails
     "$@" > "$log" 2>&1 || { tail -20 "$log"; echo "failed; full log: $log" >&2; exit 1; }
 }
 
-echo "== [2/4] SME-GCN self-supervised pretraining ($PRETRAIN)"
+echo "== [2/6] SME-GCN self-supervised pretraining ($PRETRAIN)"
 run "$WORK_DIR/pretrain.log" "$PY" tools/train.py "$PRETRAIN" \
     --work-dir "$WORK_DIR/pretrain" --resume --cfg-options "${DATA_OPTS[@]}"
 grep -E "Epoch\(train\).*loss_infonce" "$WORK_DIR/pretrain.log" \
@@ -44,13 +50,13 @@ grep -E "Epoch\(train\).*loss_infonce" "$WORK_DIR/pretrain.log" \
     | awk 'NR==1 || /epoch (5|10|15):/' || true
 ENCODER="$WORK_DIR/pretrain/$(xargs basename < "$WORK_DIR/pretrain/last_checkpoint")"
 
-echo "== [3/4] finetuning for AQA from $ENCODER ($FINETUNE)"
+echo "== [3/6] finetuning for AQA from $ENCODER ($FINETUNE)"
 run "$WORK_DIR/finetune.log" "$PY" tools/train.py "$FINETUNE" \
     --work-dir "$WORK_DIR/finetune" --resume --cfg-options "${DATA_OPTS[@]}" \
     "${EVAL_OPTS[@]}" "model.backbone.init_cfg.checkpoint=$ENCODER"
 grep -E "Epoch\(val\)" "$WORK_DIR/finetune.log" | sed 's/^.*Epoch(val)/   val/' | cut -c1-100 || true
 
-echo "== [4/4] evaluating the last finetuned checkpoint on the test split"
+echo "== [4/6] evaluating the last finetuned checkpoint on the test split"
 CKPT="$WORK_DIR/finetune/$(xargs basename < "$WORK_DIR/finetune/last_checkpoint")"
 run "$WORK_DIR/test.log" "$PY" tools/test.py "$FINETUNE" "$CKPT" \
     --work-dir "$WORK_DIR/finetune" --dump "$WORK_DIR/predictions.pkl" \
@@ -69,4 +75,55 @@ if 'aqa/spearman_fisher_z' in m:
 if 'aqa/r_l2' in m:
     print(f"  relative L2 (x100)                : {m['aqa/r_l2']:.4f}")
 PYEOF
-echo "Result files in $WORK_DIR: metrics.json, predictions.pkl, *.log, pretrain/ and finetune/ checkpoints"
+
+TWO_STREAM=configs/2maf/2maf_synthetic.py
+FEATS="$WORK_DIR/2maf/features"
+echo "== [5/6] 2M-AF: caching frozen-backbone features ($TWO_STREAM) -> $FEATS"
+run "$WORK_DIR/cache.log" "$PY" tools/cache_features.py "$TWO_STREAM" \
+    --out-dir "$FEATS" --cfg-options "${EVAL_OPTS[@]}" \
+    "model.skeleton_backbone.init_cfg.checkpoint=$CKPT"
+run "$WORK_DIR/crossfit.log" "$PY" tools/crossfit_preferences.py "$ANN" \
+    --feature-dir "$FEATS" --folds 5
+
+echo "== [6/6] 2M-AF: training PFM on the cached features and evaluating"
+FEAT_OPTS=("train_dataloader.dataset.ann_file=$ANN" "${EVAL_OPTS[@]}"
+           "train_dataloader.dataset.data_prefix.feature=$FEATS"
+           "val_dataloader.dataset.data_prefix.feature=$FEATS"
+           "test_dataloader.dataset.data_prefix.feature=$FEATS")
+for variant in 2maf_synthetic_cached 2maf_synthetic_cached_safe; do
+    cfg=configs/2maf/$variant.py
+    opts=("${FEAT_OPTS[@]}")
+    if [[ $variant == *safe ]]; then
+        opts+=("train_dataloader.dataset.pipeline.0.preference_file=$FEATS/preferences_k5_s0.pkl")
+    fi
+    run "$WORK_DIR/$variant.log" "$PY" tools/train.py "$cfg" \
+        --work-dir "$WORK_DIR/$variant" --resume --cfg-options "${opts[@]}"
+    ck="$WORK_DIR/$variant/$(xargs basename < "$WORK_DIR/$variant/last_checkpoint")"
+    run "$WORK_DIR/$variant.test.log" "$PY" tools/test.py "$cfg" "$ck" \
+        --work-dir "$WORK_DIR/$variant" --dump "$WORK_DIR/$variant.pkl" \
+        --metrics-out "$WORK_DIR/$variant.json" --cfg-options "${opts[@]}"
+done
+run "$WORK_DIR/plots.log" "$PY" tools/analysis/plot_scatter.py \
+    "$WORK_DIR/2maf_synthetic_cached.pkl" "$WORK_DIR/2maf_synthetic_cached_safe.pkl" \
+    --out "$WORK_DIR/scatter_2maf.png"
+run "$WORK_DIR/pfm_report.log" "$PY" tools/analysis/pfm_report.py \
+    "$WORK_DIR/2maf_synthetic_cached.pkl" --out "$WORK_DIR/pfm_report.md"
+"$PY" - "$WORK_DIR" <<'PYEOF'
+import json, pickle, sys
+from scipy.stats import spearmanr
+w = sys.argv[1]
+print('\n2M-AF on the SYNTHETIC test split (pooled Spearman rho):')
+for name, label in (('2maf_synthetic_cached', "PFM as in the paper"),
+                    ('2maf_synthetic_cached_safe',
+                     'PFM, cross-fitted labels + safe fallback')):
+    recs = pickle.load(open(f'{w}/{name}.pkl', 'rb'))
+    gt = [r['gt_score'] for r in recs]
+    rho = {k: spearmanr([r[f'pred_score_{k}'] for r in recs], gt)[0]
+           for k in ('skeleton', 'rgb')}
+    m = json.load(open(f'{w}/{name}.json'))
+    rgb_share = sum(r['pred_stream'] == 1 for r in recs) / len(recs)
+    print(f"  {label:<42s}: fused {m['aqa/spearman']:.4f} | skeleton "
+          f"{rho['skeleton']:.4f} | RGB {rho['rgb']:.4f} | RGB chosen for "
+          f"{rgb_share:.0%} of samples")
+PYEOF
+echo "Result files in $WORK_DIR: metrics.json, predictions.pkl, 2maf_*.json/pkl, scatter_2maf.png, pfm_report.md, *.log, checkpoints"

@@ -61,6 +61,10 @@ class SMEGCN(BaseModule):
         out_type (str): ``'feature'`` (N, C^s) or ``'map'``
             (N, M, C', T', V), which builds no FC layer. Defaults to
             ``'feature'``.
+        frozen (bool): A strict linear probe: no parameter gets gradients
+            and every BatchNorm stays in eval mode, so neither the weights
+            nor the running statistics change in training. Defaults to
+            False.
         init_cfg (dict | list[dict], optional): e.g.
             ``dict(type='Pretrained', checkpoint=..., prefix='backbone.')``.
             Without it, the weights follow CTR-GCN's init. Defaults to None.
@@ -74,6 +78,7 @@ class SMEGCN(BaseModule):
                  out_channels: int = 256,
                  dropout: float = 0.0,
                  out_type: str = 'feature',
+                 frozen: bool = False,
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if out_type not in ('feature', 'map'):
@@ -101,6 +106,13 @@ class SMEGCN(BaseModule):
             self.drop = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
             self.fc = nn.Linear(c_out, out_channels)
             nn.init.normal_(self.fc.weight, 0, math.sqrt(2. / out_channels))
+        self.frozen = frozen
+        if frozen:
+            self.requires_grad_(False)
+
+    def train(self, mode: bool = True) -> 'SMEGCN':
+        """Set train mode; a ``frozen`` encoder stays in eval mode."""
+        return super().train(mode and not self.frozen)
 
     def _check_input(self, x: torch.Tensor) -> None:
         """Raise a ValueError naming the expected (N, M, T, V, C)."""

@@ -190,3 +190,18 @@ def test_skeleton_assessor_end_to_end():
     assert backbone.l3.gcn1.alpha.grad is not None
     model.eval()
     assert model(torch.randn(2, 1, 1, 16, 17, 3), mode='tensor').shape == (2, )
+
+
+def test_frozen_encoder_changes_neither_weights_nor_bn_statistics():
+    model = SMEGCN(base_channels=16, out_channels=32, frozen=True)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    model.train()
+    assert not model.training and not model.data_bn.training
+    out = model(torch.randn(2, 1, 12, 17, 3))
+    assert not out.requires_grad
+    for k, v in model.state_dict().items():
+        assert torch.equal(v, before[k]), k
+    unfrozen = SMEGCN(base_channels=16, out_channels=32).train()
+    unfrozen(torch.randn(2, 1, 12, 17, 3))
+    assert not torch.equal(unfrozen.data_bn.running_mean,
+                           torch.zeros_like(unfrozen.data_bn.running_mean))
