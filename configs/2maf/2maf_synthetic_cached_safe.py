@@ -13,7 +13,7 @@ test_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(type='AQADataset', ann_file='data/synthetic/synthetic_aqa.pkl',
                  split='test', modality='Feature',
-                 data_prefix=dict(feature='work_dirs/2maf_synthetic/features'),
+                 data_prefix=dict(feature='work_dirs/quickstart/2maf/features'),
                  pipeline=[
                      dict(type='LoadAQAFeatures', streams=('skeleton', 'rgb')),
                      dict(type='PackAQAInputs',
