@@ -1,8 +1,11 @@
 from .crossfit import crossfit_preferences, ridge_fit_predict
 from .feature_caching import (cache_features, import_feature_arrays,
                               missing_indices)
+from .inference import (format_result, inference_aqa, init_aqa_model,
+                        model_streams, prepare_sample)
 
 __all__ = [
-    'cache_features', 'crossfit_preferences', 'import_feature_arrays',
-    'missing_indices', 'ridge_fit_predict'
+    'cache_features', 'crossfit_preferences', 'format_result',
+    'import_feature_arrays', 'inference_aqa', 'init_aqa_model',
+    'missing_indices', 'model_streams', 'prepare_sample', 'ridge_fit_predict'
 ]

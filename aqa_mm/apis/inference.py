@@ -1,0 +1,385 @@
+"""Score one performance with a trained model: ``init_aqa_model`` +
+``inference_aqa``, in the style of mmaction2's ``init_recognizer`` /
+``inference_recognizer``.
+
+Works for :class:`TwoStreamAssessor` (2M-AF, end-to-end configs),
+:class:`SkeletonAssessor` and :class:`RGBAssessor`. The config's test
+pipeline prepares the sample, so inference sees exactly the test-time inputs
+(clips, crops, skeleton length) the model was evaluated on.
+"""
+import copy
+import os
+import os.path as osp
+import pickle
+import warnings
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+from mmcv.transforms import Compose
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+
+from aqa_mm.utils.cli import UserError, load_config, merge_cfg_options
+from aqa_mm.utils.setup_env import register_all_modules
+
+#: Name of each value of ``pred_stream`` (PFMHead: 0 skeleton, 1 RGB,
+#: 2 concat).
+STREAM_NAMES = ('skeleton', 'rgb', 'concat')
+#: Score given to the pipeline for an unscored sample; no metric sees it.
+DUMMY_SCORE = 0.0
+#: Transforms that need the training annotation file, not the sample.
+_TRAIN_ONLY = ('NormalizeScore', )
+
+Sample = Union[str, os.PathLike, Dict[str, Any]]
+
+
+def _test_pipeline(cfg: Config) -> list:
+    """The config's test pipeline (``test_dataloader``, else ``test_pipeline``).
+    """
+    loader = cfg.get('test_dataloader') or {}
+    pipeline = (loader.get('dataset') or {}).get('pipeline') \
+        or cfg.get('test_pipeline')
+    if not pipeline:
+        raise UserError(f'config {cfg.filename}: no test_dataloader.dataset.'
+                        'pipeline nor test_pipeline to prepare the sample')
+    names = [t.get('type') for t in pipeline if isinstance(t, dict)]
+    if 'LoadAQAFeatures' in names:
+        raise UserError(f'config {cfg.filename} reads cached features '
+                        '(LoadAQAFeatures); use its end-to-end config (e.g. '
+                        'configs/2maf/2maf_synthetic.py for '
+                        '2maf_synthetic_cached.py) with the same checkpoint')
+    return [copy.deepcopy(t) for t in pipeline
+            if not (isinstance(t, dict) and t.get('type') in _TRAIN_ONLY)]
+
+
+def _backbone_prefixes(model: torch.nn.Module) -> Tuple[str, ...]:
+    """State-dict prefixes of the backbones (filled by their ``init_cfg``)."""
+    names = ('rgb_backbone', 'skeleton_backbone', 'backbone')
+    return tuple(f'{n}.' for n in names if getattr(model, n, None) is not None)
+
+
+def _read_state(checkpoint: str) -> Dict[str, Any]:
+    """The state dict of a checkpoint file (``module.`` prefixes dropped)."""
+    if not osp.isfile(checkpoint):
+        raise UserError(f'checkpoint not found: {checkpoint}')
+    try:
+        ckpt = torch.load(checkpoint, map_location='cpu', weights_only=False)
+    except Exception as exc:  # truncated / not a torch file
+        raise UserError(f'checkpoint {checkpoint}: cannot be read '
+                        f'({type(exc).__name__}: {exc})') from exc
+    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
+    if not isinstance(state, dict):
+        raise UserError(f'checkpoint {checkpoint}: no state_dict inside')
+    return {k[7:] if k.startswith('module.') else k: v
+            for k, v in state.items()}
+
+
+def _load_weights(model: torch.nn.Module, state: Dict[str, Any],
+                  checkpoint: str) -> None:
+    """Load ``state``, refusing keys that do not fit the model.
+
+    A checkpoint of a cached-feature config holds only the head: its
+    backbones then keep what ``init_weights`` loaded from their
+    ``init_cfg`` (the stream checkpoints), with a warning.
+    """
+    own = model.state_dict()
+    unexpected = [k for k in state if k not in own]
+    shapes = [f'{k} {tuple(state[k].shape)} vs {tuple(own[k].shape)}'
+              for k in own if k in state and hasattr(state[k], 'shape')
+              and tuple(state[k].shape) != tuple(own[k].shape)]
+    missing = [k for k in own if k not in state]
+    from_init = _backbone_prefixes(model)
+    not_backbone = [k for k in missing if not k.startswith(from_init)]
+    bad_missing = [k for k in not_backbone
+                   if not k.startswith('feature_norm.')]
+    if unexpected or shapes or bad_missing:
+        raise UserError(
+            f'checkpoint {checkpoint} does not fit {type(model).__name__} '
+            f'(a checkpoint of another model or config?): missing '
+            f'{bad_missing[:5]}, unexpected {unexpected[:5]}, shape '
+            f'mismatches {shapes[:5]}')
+    model.load_state_dict(state, strict=False)
+    from_backbones = sorted({k.split('.')[0] for k in missing
+                             if k.startswith(from_init)})
+    if from_backbones:
+        warnings.warn(f'checkpoint {checkpoint} has no weights for '
+                      f'{from_backbones}: they come from their init_cfg '
+                      '(stream checkpoints in the config; random where '
+                      'init_cfg is None)')
+    if len(not_backbone) > len(bad_missing):
+        warnings.warn(f'checkpoint {checkpoint} has no feature_norm '
+                      'statistics: the features are not standardised')
+
+
+def init_aqa_model(config: Union[str, Config],
+                   checkpoint: Optional[str] = None,
+                   device: str = 'cpu',
+                   cfg_options: Optional[Dict[str, Any]] = None,
+                   seed: int = 0) -> torch.nn.Module:
+    """Build an assessor from a config and load its checkpoint.
+
+    Backbones that ``checkpoint`` holds are loaded from it (their
+    ``init_cfg`` is dropped, so its files need not exist); the others get
+    their ``init_cfg`` weights (e.g. the finetuned SME-GCN of
+    ``configs/2maf/2maf_synthetic.py``). A head-only checkpoint of a
+    cached-feature config therefore works with its end-to-end config. Keys that do not fit (another
+    model) raise :class:`UserError`.
+
+    Args:
+        config (str | Config): Config path or loaded config.
+        checkpoint (str, optional): Checkpoint path (mmengine format or a
+            plain state dict). Defaults to None: the weights of ``init_cfg``
+            and random ones elsewhere (tests, benchmarks), with a warning.
+        device (str): ``'cpu'``, ``'cuda'``, ``'cuda:1'``, ...
+            Defaults to ``'cpu'``.
+        cfg_options (dict, optional): Overrides, as ``--cfg-options``
+            (every key must exist). Defaults to None.
+        seed (int): Seed of randomly initialised weights, so repeated calls
+            build the same model. Defaults to 0.
+
+    Returns:
+        torch.nn.Module: The model in eval mode on ``device``, with the
+        config as ``model.cfg`` (its test pipeline prepares samples).
+    """
+    register_all_modules()
+    from aqa_mm.registry import MODELS
+    cfg = load_config(config) if isinstance(config, (str, os.PathLike)) \
+        else copy.deepcopy(config)
+    if not isinstance(cfg, Config):
+        raise TypeError(f'config must be a path or a Config, got '
+                        f'{type(config).__name__}')
+    merge_cfg_options(cfg, cfg_options)
+    _test_pipeline(cfg)  # fail now on a cached-feature or pipeline-less cfg
+    state = _read_state(checkpoint) if checkpoint else {}
+    for name in ('rgb_backbone', 'skeleton_backbone', 'backbone'):
+        # a backbone the checkpoint holds does not need its init_cfg file
+        if cfg.model.get(name) and any(k.startswith(f'{name}.')
+                                       for k in state):
+            cfg.model[name]['init_cfg'] = None
+    rng = torch.random.get_rng_state()
+    torch.manual_seed(seed)
+    try:
+        model = MODELS.build(cfg.model)
+        model.init_weights()
+    finally:
+        torch.random.set_rng_state(rng)
+    if checkpoint:
+        _load_weights(model, state, checkpoint)
+    else:
+        warnings.warn(f'init_aqa_model: no checkpoint for {cfg.filename}; '
+                      'the head (and any backbone without init_cfg) has '
+                      'random weights')
+    model.cfg = cfg
+    return model.to(torch.device(device)).eval()
+
+
+def model_streams(model: torch.nn.Module) -> Tuple[str, ...]:
+    """Streams a model needs as input.
+
+    Args:
+        model (nn.Module): TwoStreamAssessor, SkeletonAssessor or
+            RGBAssessor.
+
+    Returns:
+        tuple[str, ...]: ``'skeleton'`` and/or ``'rgb'``.
+    """
+    from aqa_mm.models.assessors import (RGBAssessor, SkeletonAssessor,
+                                         TwoStreamAssessor)
+    if isinstance(model, TwoStreamAssessor):
+        streams = tuple(model.head.input_channels)
+        missing = [s for s in streams if s not in model._backbones()]
+        if missing:
+            raise UserError(f'this TwoStreamAssessor has no {missing} '
+                            'backbone (a cached-feature config); use the '
+                            'end-to-end config to score raw videos')
+        return streams
+    if isinstance(model, SkeletonAssessor):
+        return ('skeleton', )
+    if isinstance(model, RGBAssessor):
+        return ('rgb', )
+    raise TypeError('inference_aqa supports TwoStreamAssessor, '
+                    'SkeletonAssessor and RGBAssessor, got '
+                    f'{type(model).__name__}')
+
+
+def _read_pickle(path: str) -> dict:
+    try:
+        with open(path, 'rb') as f:
+            data = pickle.load(f)
+    except Exception as exc:
+        raise UserError(f'{path}: cannot read the pose pickle '
+                        f'({type(exc).__name__}: {exc})') from exc
+    if isinstance(data, dict) and 'annotations' in data:
+        annos = data['annotations']
+        if len(annos) != 1:
+            raise UserError(f'{path}: an annotation file with {len(annos)} '
+                            'samples; pass one annotation dict')
+        data = annos[0]
+    if not isinstance(data, dict):
+        raise UserError(f'{path}: expected a pose record (dict with '
+                        f"'keypoint'), got {type(data).__name__}")
+    return dict(data, source=path)
+
+
+def _as_record(sample: Sample) -> dict:
+    """Normalise the accepted sample forms into one dict."""
+    if isinstance(sample, (str, os.PathLike)):
+        path = os.fspath(sample)
+        if not osp.exists(path):
+            raise UserError(f'{path}: file not found')
+        if path.endswith(('.pkl', '.pickle')):
+            return _read_pickle(path)
+        return dict(video=path, source=path)
+    if not isinstance(sample, dict):
+        raise TypeError('sample must be a video path, a pose pkl path or a '
+                        f'dict, got {type(sample).__name__}')
+    record = dict(sample)
+    video = record.pop('filename', None) or record.get('video')
+    if video is not None:
+        record['video'] = os.fspath(video)
+    record.setdefault('source', record.get('video')
+                      or record.get('frame_dir') or '<sample dict>')
+    return record
+
+
+def _video_shape(path: str) -> Tuple[int, int]:
+    from aqa_mm.pose.video_reader import VideoReader, VideoReadError
+    try:
+        reader = VideoReader(path, batch_size=1, max_frames=1)
+        frame = next(iter(reader))[0]
+        reader.close()
+    except (VideoReadError, StopIteration) as exc:
+        raise UserError(f'{path}: cannot read the video ({exc})') from exc
+    return int(frame.shape[0]), int(frame.shape[1])
+
+
+def _skeleton_fields(record: dict) -> dict:
+    src = record['source']
+    if record.get('keypoint') is None:
+        raise UserError(f"{src}: no skeleton ('keypoint') but the model has "
+                        'a skeleton stream; extract one with '
+                        'tools/extract_pose.py (tools/demo.py does both)')
+    kp = np.asarray(record['keypoint'], dtype=np.float32)
+    if kp.ndim != 4 or kp.shape[-1] != 2 or kp.shape[1] == 0:
+        raise UserError(f"{src}: 'keypoint' must be (M, T, V, 2) with T > 0,"
+                        f' got {kp.shape}')
+    if not np.isfinite(kp).all():
+        raise UserError(f"{src}: 'keypoint' has NaN/inf values")
+    if record.get('keypoint_score') is None:
+        raise UserError(f"{src}: no 'keypoint_score' (M, T, V) beside "
+                        "'keypoint'")
+    score = np.asarray(record['keypoint_score'], dtype=np.float32)
+    if score.shape != kp.shape[:3]:
+        raise UserError(f"{src}: 'keypoint_score' must be {kp.shape[:3]} "
+                        f"to match 'keypoint' {kp.shape}, got {score.shape}")
+    img_shape = record.get('img_shape')
+    if img_shape is None:
+        if not record.get('video'):
+            raise UserError(f"{src}: no 'img_shape' (H, W): needed to "
+                            'normalise the pixel keypoints (PreNormalize2D)')
+        img_shape = _video_shape(record['video'])
+    img_shape = tuple(int(s) for s in img_shape)
+    return dict(keypoint=kp, keypoint_score=score, total_frames=kp.shape[1],
+                img_shape=img_shape,
+                original_shape=tuple(record.get('original_shape', img_shape)))
+
+
+def prepare_sample(model: torch.nn.Module, sample: Sample) -> dict:
+    """Run the model's test pipeline on one sample.
+
+    Args:
+        model (nn.Module): From :func:`init_aqa_model` (has ``cfg``).
+        sample (str | PathLike | dict): See :func:`inference_aqa`.
+
+    Returns:
+        dict: The packed sample (``inputs``, ``data_samples``).
+    """
+    record = _as_record(sample)
+    streams = model_streams(model)
+    src = record['source']
+    results = dict(frame_dir=str(record.get('frame_dir') or
+                                 osp.splitext(osp.basename(src))[0]),
+                   score=DUMMY_SCORE,
+                   class_id=int(record.get('class_id') or 0),
+                   modality='RGBPose', start_index=0)
+    if 'skeleton' in streams:
+        results.update(_skeleton_fields(record))
+    if 'rgb' in streams:
+        video = record.get('video')
+        if not video:
+            raise UserError(f'{src}: no video but the model has an RGB '
+                            "stream; pass a video path or a dict with 'video'")
+        if not osp.isfile(video):
+            raise UserError(f'{video}: video not found')
+        results['filename'] = video
+    if not hasattr(model, 'cfg'):
+        raise TypeError('model has no cfg: build it with init_aqa_model')
+    pipeline = Compose(_test_pipeline(model.cfg))
+    return pipeline(results)
+
+
+@torch.no_grad()
+def inference_aqa(model: torch.nn.Module, sample: Sample) -> Dict[str, Any]:
+    """Score one performance.
+
+    Args:
+        model (nn.Module): From :func:`init_aqa_model`.
+        sample (str | PathLike | dict): One of
+
+            * a video path (RGB-only models);
+            * a pose pickle path or a dict with ``keypoint`` (M, T, V, 2)
+              pixel coordinates, ``keypoint_score`` (M, T, V) and
+              ``img_shape`` (H, W) (read from the video when missing), as
+              written by ``tools/extract_pose.py``;
+            * both: such a dict with ``video`` (a path) as well.
+
+    Returns:
+        dict: ``score`` (float, final; in the config's target space, e.g.
+        [0, 100] for configs that normalise scores), ``stream_scores``
+        (dict: ``skeleton`` / ``rgb`` / ``concat`` → float; the model's
+        own stream for single-stream models, empty for simple fusion),
+        ``stream`` (str | None: the stream whose score was used:
+        ``'skeleton'``, ``'rgb'``, ``'concat'``, or ``'fused'`` for
+        simple fusion) and ``prob_rgb`` (float | None: PFM's probability
+        of RGB).
+    """
+    data = prepare_sample(model, sample)
+    pred = model.test_step(pseudo_collate([data]))[0]
+    streams = model_streams(model)
+    stream_scores = {name: float(pred.get(f'pred_score_{name}'))
+                     for name in STREAM_NAMES
+                     if f'pred_score_{name}' in pred}
+    if 'pred_stream' in pred:
+        stream = STREAM_NAMES[int(pred.pred_stream)]
+    elif len(streams) == 1:
+        stream = streams[0]
+    else:
+        stream = 'fused'
+    score = float(pred.pred_aqa_score)
+    if not stream_scores and stream != 'fused':
+        stream_scores = {stream: score}
+    prob = pred.get('pred_prob_rgb')
+    return dict(score=score, stream_scores=stream_scores, stream=stream,
+                prob_rgb=None if prob is None else float(prob))
+
+
+def format_result(result: Dict[str, Any],
+                  order: Sequence[str] = STREAM_NAMES) -> str:
+    """One line for a result of :func:`inference_aqa`.
+
+    Args:
+        result (dict): From :func:`inference_aqa`.
+        order (Sequence[str]): Order of the stream scores. Defaults to
+            skeleton, rgb, concat.
+
+    Returns:
+        str: e.g. ``'score 71.20 (stream: skeleton; skeleton 71.20, rgb
+        40.10; p(rgb) 0.21)'``.
+    """
+    parts = ', '.join(f'{s} {result["stream_scores"][s]:.2f}' for s in order
+                      if s in result['stream_scores'])
+    prob = result.get('prob_rgb')
+    tail = f'; p(rgb) {prob:.2f}' if prob is not None else ''
+    return (f'score {result["score"]:.2f} (stream: {result["stream"]}'
+            f'{"; " + parts if parts else ""}{tail})')
