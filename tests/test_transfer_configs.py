@@ -135,14 +135,19 @@ def test_transfer_config_builds_and_steps(path, tmp_path):
             assert out[0].pred_scores.item.shape == (classes, )
 
 
-def test_dump_aqa_results_keeps_class_scores_not_labels(tmp_path):
-    """Documents what tools/test.py --dump keeps of a classification sample:
-    ``pred_scores`` (as {'item': Tensor(K)}) but not ``gt_labels``."""
+def test_dump_aqa_results_keeps_class_scores_and_labels(tmp_path):
+    """tools/test.py --dump of a classification sample keeps the class
+    scores (K,) and the label, so streams can be late-fused and scored."""
     from mmaction.structures import ActionDataSample
+
+    from aqa_mm.evaluation.score_fusion import load_stream
     sample = ActionDataSample().set_gt_labels(3)
     sample.set_pred_score(torch.arange(5.0)).set_pred_label(4)
     metric = DumpAQAResults(str(tmp_path / 'x.pkl'))
     metric.process(None, [sample.to_dict()])
     record = metric.results[0]
-    assert 'pred_scores' in record or 'pred_score' in record
-    assert not any(k.startswith('gt_label') for k in record)
+    assert record['gt_labels'] == 3
+    assert list(record['pred_scores']) == [0, 1, 2, 3, 4]
+    metric.compute_metrics(metric.results)
+    _, scores, labels = load_stream(str(tmp_path / 'x.pkl'))
+    assert scores.shape == (1, 5) and labels.tolist() == [3]

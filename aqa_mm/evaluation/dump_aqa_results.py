@@ -11,7 +11,8 @@ from aqa_mm.utils.io import atomic_pickle_dump
 class DumpAQAResults(BaseMetric):
     """Write one dict per test sample to a pickle (atomically).
 
-    Each record holds ``frame_dir``, ``class_id``, ``gt_score`` and every
+    Each record holds ``frame_dir``, ``class_id``, ``gt_score`` (or, for
+    classification models, ``gt_label(s)``, for late score fusion) and every
     ``pred_*`` field of the data sample (``pred_aqa_score``, and for two-
     stream models the per-stream scores and the chosen stream), as Python
     scalars. ``tools/test.py --dump`` adds this metric; tools/analysis reads
@@ -43,8 +44,10 @@ class DumpAQAResults(BaseMetric):
             record = dict(frame_dir=sample.get('frame_dir'),
                           class_name=sample.get('class_name'))
             for key, value in sample.items():
-                if key in ('gt_score', 'class_id', 'difficulty') or \
-                        key.startswith('pred_'):
+                if key in ('gt_score', 'class_id', 'difficulty', 'gt_label',
+                           'gt_labels') or key.startswith('pred_'):
+                    if isinstance(value, dict) and 'item' in value:
+                        value = value['item']  # mmaction2's LabelData
                     record[key] = value.item() if hasattr(value, 'item') \
                         and getattr(value, 'numel', lambda: 1)() == 1 \
                         else value

@@ -25,8 +25,7 @@ def load_stream(path: str) -> Tuple[List[Optional[str]], np.ndarray,
 
     Accepts a list of dicts with ``pred_scores`` (or ``pred_score``) of shape
     (K,), optionally ``gt_labels`` / ``gt_label`` and ``frame_dir``: the
-    records of mmengine's ``DumpResults`` or aqa_mm's ``DumpAQAResults``
-    (which today keeps ``pred_scores`` but no label).
+    records of mmengine's ``DumpResults`` or aqa_mm's ``DumpAQAResults``.
 
     Args:
         path (str): The ``.pkl`` dump.
