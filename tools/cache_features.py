@@ -40,6 +40,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--batch-size', type=int, default=8)
     parser.add_argument('--num-workers', type=int, default=0)
     parser.add_argument('--device', default='cpu')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='seed of weights not loaded from a checkpoint '
+                        '(same default as aqa_mm.apis.init_aqa_model)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config entries (keys must exist)')
     return parser.parse_args()
@@ -53,6 +56,10 @@ def main() -> None:
         merge_cfg_options(cfg, args.cfg_options)
         if args.checkpoint and not osp.isfile(args.checkpoint):
             raise UserError(f'checkpoint not found: {args.checkpoint}')
+        # Seed as aqa_mm.apis.init_aqa_model does, so that a backbone without
+        # a checkpoint (the synthetic configs' untrained I3D) is rebuilt
+        # identically later, e.g. by tools/demo.py with a cached-trained head.
+        torch.manual_seed(args.seed)
         model = MODELS.build(cfg.model)
         model.init_weights()
         if args.checkpoint:
@@ -72,7 +79,7 @@ def main() -> None:
             summary[split] = stats
             print(f'[{split}] {len(dataset)} samples: {stats}')
         manifest = dict(config=osp.abspath(args.config),
-                        checkpoint=args.checkpoint,
+                        checkpoint=args.checkpoint, seed=args.seed,
                         ann_file=cfg.test_dataloader.dataset.ann_file,
                         splits=summary)
         atomic_write_text(json.dumps(manifest, indent=2),
