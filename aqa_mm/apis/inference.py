@@ -64,7 +64,7 @@ def _read_state(checkpoint: str) -> Dict[str, Any]:
     if not osp.isfile(checkpoint):
         raise UserError(f'checkpoint not found: {checkpoint}')
     try:
-        ckpt = torch.load(checkpoint, map_location='cpu', weights_only=False)
+        ckpt = torch.load(checkpoint, map_location='cpu', weights_only=True)
     except Exception as exc:  # truncated / not a torch file
         raise UserError(f'checkpoint {checkpoint}: cannot be read '
                         f'({type(exc).__name__}: {exc})') from exc
