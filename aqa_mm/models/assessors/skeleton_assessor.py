@@ -49,6 +49,13 @@ class SkeletonAssessor(BaseModel):
             raise ValueError('SkeletonAssessor expects inputs of shape '
                              f'(N, num_clips, M, T, V, C), got '
                              f'{tuple(inputs.shape)}')
+        graph = getattr(self.backbone, 'graph', None)
+        if graph is not None and inputs.shape[-2] != graph.num_node:
+            raise ValueError(
+                f'skeletons have {inputs.shape[-2]} joints (inputs '
+                f'{tuple(inputs.shape)}) but the backbone graph '
+                f"'{getattr(graph, 'layout', '?')}' has {graph.num_node}; "
+                'set graph_cfg.layout to match the data')
         num_clips = inputs.shape[1]
         x = inputs.reshape((-1, ) + inputs.shape[2:])   # [N*clips, M, T, V, C]
         return self.backbone(x), num_clips

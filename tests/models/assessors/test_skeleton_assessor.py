@@ -62,3 +62,13 @@ def test_loss_weights_zero_drops_term():
     losses = model(torch.randn(2, 1, 1, 12, 17, 3), _samples([1, 2]),
                    mode='loss')
     assert set(losses) == {'loss_mse'}
+
+
+def test_joint_count_not_matching_the_graph_is_named():
+    model = MODELS.build(dict(
+        type='SkeletonAssessor',
+        backbone=dict(type='STGCN', graph_cfg=dict(layout='coco',
+                                                   mode='stgcn_spatial')),
+        head=dict(type='AQARegressionHead', in_channels=256)))
+    with pytest.raises(ValueError, match="25 joints .* 'coco' has 17"):
+        model(torch.zeros(1, 1, 1, 8, 25, 3))
