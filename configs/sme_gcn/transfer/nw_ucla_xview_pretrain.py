@@ -6,19 +6,21 @@ _base_ = ['./_base_/nw_ucla_xview.py']
 
 mask_ratio = 0.38  # r_m of the paper: 0.38 * 52 -> 20 frames masked
 window = 2         # half-window k of Eq. 2, as the AQA pretraining configs
-# 3D joints: all 3 channels are coordinates and get centred on the hip
-# centre (Kinect v1 joint 0, {{_base_.center_joint}})
+# The views are made from the clip the classifier sees (the base's view
+# augmentation, min-max normalisation and sorted random sampling), so the
+# encoder's input distribution is the same in pretraining and finetuning:
+# the clip is already centred and scaled, hence center_joint=None (no Eq. 1
+# re-centring). The 3 channels are all coordinates.
 train_pipeline = [
-    dict(type='PreNormalize3D'),
-    dict(type='UniformSampleFrames', clip_len={{_base_.clip_len}},
-         num_clips=1),
+    dict(type='RandomViewTransform3D', max_angle=60, scale_range=(0.5, 1.5),
+         center_joint={{_base_.view_center_joint}}),
+    dict(type='MinMaxNormalize'),
+    dict(type='SortedRandomSampleFrames', clip_len={{_base_.clip_len}}),
     dict(type='PoseDecode'),
     dict(type='VarianceMask', mask_ratio=mask_ratio, window=window,
-         center_joint={{_base_.center_joint}}, coord_channels=3,
-         out_key='keypoint_var'),
-    dict(type='TemporalMask', mask_ratio=mask_ratio,
-         center_joint={{_base_.center_joint}}, coord_channels=3,
-         out_key='keypoint_tem'),
+         center_joint=None, coord_channels=3, out_key='keypoint_var'),
+    dict(type='TemporalMask', mask_ratio=mask_ratio, center_joint=None,
+         coord_channels=3, out_key='keypoint_tem'),
     dict(type='PackAQAInputs', collect_keys=('keypoint_var', 'keypoint_tem'))
 ]
 train_dataloader = dict(

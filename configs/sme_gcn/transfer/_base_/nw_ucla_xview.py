@@ -24,31 +24,27 @@ ucla_layout = dict(
     center=2)
 graph_cfg = dict(layout=ucla_layout, mode='spatial')
 
-# PreNormalize3D's axes fit Kinect v1 as they fit NTU: z along hip centre (0)
-# -> spine (1), x along right (8) -> left (4) shoulder. For V != 25 it centres
-# on the LAST joint (19, right foot), so the TemporalMask with r_m = 0 below
-# re-centres every frame on the hip centre, as the SME pretraining views are.
-# mmaction2 1.1.0 has no skeleton rotation/scaling augmentation (no RandomRot
-# or RandomScale; they appeared in later versions), so the reference's
-# ±60° rotation, 0.5-1.5 scaling and min-max normalisation are NOT applied;
-# expect a lower top-1 than the 89.66 % reference.
+# Augmentation and sampling of the official CTR-GCN NW-UCLA feeder: centre
+# on the spine (joint 1) of the first frame, rotate by up to ±60° about x
+# and y and scale by 0.5-1.5 (train only), map each axis to [-1, 1] over the
+# clip, then draw 52 random sorted frames (train) or 52 evenly spaced ones
+# (test). mmaction2 1.1.0 has none of these, hence aqa_mm's transforms.
+view_center_joint = 1
 train_pipeline = [
-    dict(type='PreNormalize3D'),
-    dict(type='UniformSampleFrames', clip_len=clip_len),
+    dict(type='RandomViewTransform3D', max_angle=60, scale_range=(0.5, 1.5),
+         center_joint=view_center_joint),
+    dict(type='MinMaxNormalize'),
+    dict(type='SortedRandomSampleFrames', clip_len=clip_len),
     dict(type='PoseDecode'),
-    dict(type='TemporalMask', mask_ratio=0.0, center_joint=center_joint,
-         coord_channels=3),
     dict(type='FormatGCNInput', num_person=1),
     dict(type='PackActionInputs')
 ]
-# one evenly spaced clip, as the reference evaluates
 test_pipeline = [
-    dict(type='PreNormalize3D'),
-    dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=1,
+    dict(type='RandomViewTransform3D', center_joint=view_center_joint,
          test_mode=True),
+    dict(type='MinMaxNormalize'),
+    dict(type='SortedRandomSampleFrames', clip_len=clip_len, test_mode=True),
     dict(type='PoseDecode'),
-    dict(type='TemporalMask', mask_ratio=0.0, center_joint=center_joint,
-         coord_channels=3),
     dict(type='FormatGCNInput', num_person=1),
     dict(type='PackActionInputs')
 ]
@@ -79,7 +75,10 @@ model = dict(
     type='RecognizerGCN',
     backbone=dict(type='SMEGCN', graph_cfg=graph_cfg, in_channels=3,
                   num_person=1, out_type='map'),  # (N, M, 256, T/4, V)
-    cls_head=dict(type='GCNHead', num_classes=10, in_channels=256))
+    # fc initialised as CTR-GCN's: N(0, sqrt(2 / num_class))
+    cls_head=dict(type='GCNHead', num_classes=10, in_channels=256,
+                  init_cfg=dict(type='Normal', layer='Linear',
+                                std=(2 / 10)**0.5)))
 
 # 13 epochs x RepeatDataset(5) = 65 passes, the official 65-epoch schedule's
 # data volume at 1/5 the epochs; warm-up 1 epoch, LR x0.1 at epoch 10
