@@ -14,6 +14,13 @@ models alternate, so they share the machine's load; medians are printed as a
 markdown table with the speed ratios and FLOPs per clip (mmengine's
 FlopAnalyzer, batch 1), and written to
 ``benchmarks/results/encoder_throughput.json``.
+
+``--mode pretrain`` times the SME pretraining step instead: both masked views
+of the batch (2 x 16 clips) through the shared encoder, Eq. 4's InfoNCE and
+backward, in ``SMEPretrainer``, for SMEGCN and for mmaction2's STGCN turned
+into a feature encoder (mean over persons, frames and joints, then an FC to
+the same 256 channels as SMEGCN's); results go to
+``benchmarks/results/encoder_throughput_pretrain.json``.
 """
 import argparse
 import importlib.util
@@ -24,14 +31,16 @@ import statistics
 import sys
 import time
 import types
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import torch
 import torch.nn as nn
 from mmaction.models import STGCN
 from mmaction.models.utils import Graph
 from mmengine.analysis import FlopAnalyzer
+from mmengine.registry import init_default_scope
 
+from aqa_mm.models.assessors import SMEPretrainer
 from aqa_mm.models.backbones import SMEGCN
 from aqa_mm.utils.io import atomic_write_text
 
@@ -62,6 +71,38 @@ def load_official(path: str, out_channels: int) -> nn.Module:
                         graph=f'{adapter.__name__}.Graph')
 
 
+class PooledSTGCN(nn.Module):
+    """mmaction2's STGCN as an (N, C) feature encoder for SMEPretrainer.
+
+    Args:
+        out_channels (int): Feature size after the FC.
+    """
+
+    def __init__(self, out_channels: int) -> None:
+        super().__init__()
+        self.gcn = STGCN(graph_cfg=dict(layout='coco', mode='stgcn_spatial'))
+        self.fc = nn.Linear(256, out_channels)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, M, T, V, C) skeletons -> (N, out_channels) features."""
+        feat = self.gcn(x)  # [N, M, 256, T', V]
+        return self.fc(feat.mean(dim=(1, 3, 4)))
+
+
+def pretrainer(encoder: nn.Module) -> nn.Module:
+    """An ``SMEPretrainer`` (Eq. 4, τ = 0.1) around a built ``encoder``."""
+    init_default_scope('mmaction')   # its data preprocessor is registered
+    model = SMEPretrainer(encoder=dict(type='SMEGCN'))
+    model.encoder = encoder
+    return model
+
+
+def pretrain_step(model: nn.Module, views: Dict[str, torch.Tensor]) -> None:
+    """One SME pretraining forward + backward (no optimiser step)."""
+    model.zero_grad(set_to_none=True)
+    model(views, mode='loss')['loss_infonce'].backward()
+
+
 def train_step(model: nn.Module, x: torch.Tensor) -> None:
     """One forward + backward (no optimiser step)."""
     model.zero_grad(set_to_none=True)
@@ -86,8 +127,11 @@ def gflops(model: nn.Module, x: torch.Tensor) -> float:
     return flops
 
 
-def main() -> None:
+def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--mode', choices=['finetune', 'pretrain'],
+                        default='finetune', help='encoder forward + '
+                        'backward, or the siamese InfoNCE pretraining step')
     parser.add_argument('--official', metavar='PATH',
                         help='CTR-GCN checkout to time as well')
     parser.add_argument('--repeats', type=int, default=5)
@@ -96,10 +140,17 @@ def main() -> None:
     parser.add_argument('--batch', type=int, default=16)
     parser.add_argument('--frames', type=int, default=103)
     parser.add_argument('--threads', type=int, default=2)
-    parser.add_argument('--out', default=os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), 'results',
-        'encoder_throughput.json'))
-    args = parser.parse_args()
+    parser.add_argument('--out', default=None,
+                        help='JSON to write (default benchmarks/results/'
+                        'encoder_throughput[_pretrain].json)')
+    args = parser.parse_args(argv)
+    if args.out is None:
+        suffix = '_pretrain' if args.mode == 'pretrain' else ''
+        args.out = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                'results', f'encoder_throughput{suffix}.json')
+    if args.mode == 'pretrain' and args.official:
+        parser.error('--official times the encoder alone; leave it out '
+                     'with --mode pretrain')
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
 
@@ -121,8 +172,18 @@ def main() -> None:
         models['official CTR-GCN'] = official
         inputs['official CTR-GCN'] = x_off
 
-    steps = {name: (lambda m=m, i=inputs[name]: train_step(m, i))
-             for name, m in models.items()}
+    if args.mode == 'pretrain':
+        x2 = torch.randn_like(x)  # the second masked view
+        models = {'SMEGCN (ours)': pretrainer(ours),
+                  'mmaction2 STGCN': pretrainer(
+                      PooledSTGCN(ours.fc.out_features))}
+        inputs = {name: dict(keypoint_var=x, keypoint_tem=x2)
+                  for name in models}
+        steps = {name: (lambda m=m, i=inputs[name]: pretrain_step(m, i))
+                 for name, m in models.items()}
+    else:
+        steps = {name: (lambda m=m, i=inputs[name]: train_step(m, i))
+                 for name, m in models.items()}
     for step in steps.values():  # warm-up
         step()
     runs: Dict[str, List[float]] = {name: [] for name in models}
@@ -132,14 +193,17 @@ def main() -> None:
 
     results = {}
     for name, model in models.items():
-        clip = inputs[name][:1]
+        encoder = model.encoder if args.mode == 'pretrain' else model
+        clip = x[:1] if args.mode == 'pretrain' else inputs[name][:1]
         results[name] = dict(
             samples_per_s=statistics.median(runs[name]),
             runs=runs[name],
             params=sum(p.numel() for p in model.parameters()),
-            gflops_per_clip=gflops(model, clip))
+            gflops_per_clip=gflops(encoder, clip))
     ref = results['mmaction2 STGCN']['samples_per_s']
-    print(f'\nTraining samples/s, batch {args.batch}, T={args.frames}, '
+    what = ('SME pretraining (2 views per sample)' if args.mode == 'pretrain'
+            else 'Training')
+    print(f'\n{what} samples/s, batch {args.batch}, T={args.frames}, '
           f'V=17, M=1, {args.threads} threads, median of {args.repeats}:\n')
     print('| model | params | GFLOPs/clip | samples/s | vs STGCN |')
     print('|---|---|---|---|---|')
