@@ -15,7 +15,7 @@ other down far more than twice), each with ``tools/train.py``:
    augmentation). The reference, the official code on this machine kind:
    73.3 % (epoch 5), 83.6 % (10), 89.66 % (13), 67 minutes.
 2. ``pretrain``: SME InfoNCE pretraining (variance + temporal views) on the
-   training views only, ``nw_ucla_xview_pretrain_cpu.py`` (10 passes).
+   training views only, ``nw_ucla_xview_pretrain_cpu.py`` (5 passes).
 3. ``finetune``: the scratch recipe from the pretrained encoder.
 4. ``linear_probe``: the pretrained encoder frozen (weights and BN
    statistics), only GCNHead's fc trains, ``--probe-epochs`` epochs.
@@ -65,14 +65,14 @@ def step_plan(args: argparse.Namespace) -> Dict[str, dict]:
     data = ['train_dataloader.dataset.dataset.ann_file=' + args.ann_file,
             'val_dataloader.dataset.ann_file=' + args.ann_file,
             'test_dataloader.dataset.ann_file=' + args.ann_file]
-    encoder = osp.join(args.work_dir, 'pretrain', 'epoch_2.pth')
+    encoder = osp.join(args.work_dir, 'pretrain', 'epoch_1.pth')
     probe = [f'train_cfg.max_epochs={args.probe_epochs}',
              'train_cfg.val_interval=1']
     return {
         'scratch': dict(config='nw_ucla_xview_scratch.py', options=data,
                         epochs=13),
         'pretrain': dict(config='nw_ucla_xview_pretrain_cpu.py',
-                         options=data[:1], epochs=2),
+                         options=data[:1], epochs=1),
         'finetune': dict(config='nw_ucla_xview_finetune.py', epochs=13,
                          options=data + [
                              'model.backbone.init_cfg.checkpoint=' + encoder]),
