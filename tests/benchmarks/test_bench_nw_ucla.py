@@ -97,3 +97,24 @@ def test_missing_annotation_file_says_how_to_make_it(bench, tmp_path,
     with pytest.raises(SystemExit):
         bench.main(['--ann-file', str(tmp_path / 'none.pkl')])
     assert 'convert_nw_ucla.py' in capsys.readouterr().err
+
+
+def test_two_lanes_keep_the_chain_in_order(bench, tmp_path, monkeypatch):
+    calls = []
+
+    def fake_call(cmd, **kwargs):
+        calls.append(Path(cmd[cmd.index('--work-dir') + 1]).name)
+        return 0
+    monkeypatch.setattr(subprocess, 'call', fake_call)
+    ann = tmp_path / 'ann.pkl'
+    ann.write_bytes(b'')
+    out = tmp_path / 'r.json'
+    bench.main(['--ann-file', str(ann), '--work-dir', str(tmp_path / 'wd'),
+                '--lanes', '2', '--threads', '1', '--random-probe', '--out',
+                str(out)])
+    assert sorted(calls) == sorted(bench.STEPS)
+    chain = [c for c in calls if c in ('pretrain', 'finetune',
+                                       'linear_probe')]
+    assert chain == ['pretrain', 'finetune', 'linear_probe']
+    assert calls.index('scratch') < calls.index('linear_probe_random')
+    assert json.loads(out.read_text())['lanes'] == 2
