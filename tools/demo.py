@@ -56,6 +56,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                    help='write the result as JSON here')
     p.add_argument('--cfg-options', nargs='+', action=DictAction,
                    help='override assessor config entries (keys must exist)')
+    p.add_argument('--class-id', type=int, default=None,
+                   help='action class of the video (e.g. AQA-7: 0 diving); '
+                   'configs trained on per-class normalised scores need it '
+                   'to print judges\' scores instead of [0, 100] values')
     p.add_argument('--device', default='cpu', help='cpu, cuda or cuda:N')
     p.add_argument('--max-frames', type=int, default=None,
                    help='score only the first N frames (quick checks)')
@@ -197,7 +201,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             if args.max_frames and 'rgb' in streams:
                 video = trim_video(args.video, osp.join(tmp, f'{name}.mp4'),
                                    args.max_frames)
-            result = inference_aqa(model, dict(record, video=video))
+            result = inference_aqa(model, dict(record, video=video),
+                                   class_id=args.class_id)
         print(f'demo.py: {args.video}: {format_result(result)}')
         for stream, score in result['stream_scores'].items():
             print(f'  {stream:9s} {score:8.2f}'

@@ -2,10 +2,11 @@ from .crossfit import crossfit_preferences, ridge_fit_predict
 from .feature_caching import (cache_features, import_feature_arrays,
                               missing_indices)
 from .inference import (format_result, inference_aqa, init_aqa_model,
-                        model_streams, prepare_sample)
+                        model_streams, prepare_sample, score_normalization)
 
 __all__ = [
     'cache_features', 'crossfit_preferences', 'format_result',
     'import_feature_arrays', 'inference_aqa', 'init_aqa_model',
-    'missing_indices', 'model_streams', 'prepare_sample', 'ridge_fit_predict'
+    'missing_indices', 'model_streams', 'prepare_sample', 'ridge_fit_predict',
+    'score_normalization'
 ]

@@ -20,6 +20,7 @@ from mmcv.transforms import Compose
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
+from aqa_mm.datasets.score_normalization import denormalize_scores
 from aqa_mm.utils.cli import UserError, load_config, merge_cfg_options
 from aqa_mm.utils.setup_env import register_all_modules
 
@@ -51,6 +52,61 @@ def _test_pipeline(cfg: Config) -> list:
                         '2maf_synthetic_cached.py) with the same checkpoint')
     return [copy.deepcopy(t) for t in pipeline
             if not (isinstance(t, dict) and t.get('type') in _TRAIN_ONLY)]
+
+
+def _find_transform(node: Any, name: str) -> Optional[dict]:
+    """First transform config of type ``name`` anywhere inside ``node``."""
+    if isinstance(node, dict):
+        if node.get('type') == name:
+            return node
+        children = node.values()
+    elif isinstance(node, (list, tuple)):
+        children = node
+    else:
+        return None
+    for child in children:
+        found = _find_transform(child, name)
+        if found is not None:
+            return found
+    return None
+
+
+def score_normalization(cfg: Config) -> Optional[Tuple[Dict[int, Tuple[
+        float, float]], Tuple[float, float]]]:
+    """Per-class score ranges a config trains on, to map predictions back.
+
+    Configs that pool classes (AQA-7 "All", UNLV-Dive, MMFS-63) put
+    ``NormalizeScore`` in the training pipeline: the model then predicts in
+    the common range (e.g. [0, 100]), and each class's training (min, max)
+    maps a prediction back to judges' scores.
+
+    Args:
+        cfg (Config): A training config.
+
+    Returns:
+        tuple | None: ``(ranges, target_range)``, ``ranges`` being class id
+        -> (lo, hi); None when the config does not normalise scores.
+
+    Raises:
+        UserError: The training annotation file the ranges come from is
+            missing or unreadable (named).
+    """
+    step = _find_transform(cfg.get('train_dataloader'), 'NormalizeScore')
+    if step is None:
+        return None
+    from aqa_mm.datasets.transforms import NormalizeScore
+    args = {k: v for k, v in step.items() if k != 'type'}
+    try:
+        transform = NormalizeScore(**args)
+    except (OSError, ValueError) as exc:
+        raise UserError(
+            f'config {cfg.filename} normalises scores per class with the '
+            f'training ranges of {args.get("ann_file")!r}; reading them to '
+            f'map predictions back to judges\' scores failed: {exc}. Point '
+            'the NormalizeScore ann_file at the training annotation file, or '
+            'give its ranges={class_id: (lo, hi)} through cfg_options') \
+            from exc
+    return transform.ranges, transform.target_range
 
 
 def _backbone_prefixes(model: torch.nn.Module) -> Tuple[str, ...]:
@@ -260,7 +316,9 @@ def _skeleton_fields(record: dict) -> dict:
         raise UserError(f"{src}: no skeleton ('keypoint') but the model has "
                         'a skeleton stream; extract one with '
                         'tools/extract_pose.py (tools/demo.py does both)')
-    kp = np.asarray(record['keypoint'], dtype=np.float32)
+    # copies: the pipeline (PreNormalize2D, ...) works in place and must not
+    # change the caller's arrays
+    kp = np.array(record['keypoint'], dtype=np.float32)
     if kp.ndim != 4 or kp.shape[-1] != 2 or kp.shape[1] == 0:
         raise UserError(f"{src}: 'keypoint' must be (M, T, V, 2) with T > 0,"
                         f' got {kp.shape}')
@@ -269,7 +327,7 @@ def _skeleton_fields(record: dict) -> dict:
     if record.get('keypoint_score') is None:
         raise UserError(f"{src}: no 'keypoint_score' (M, T, V) beside "
                         "'keypoint'")
-    score = np.asarray(record['keypoint_score'], dtype=np.float32)
+    score = np.array(record['keypoint_score'], dtype=np.float32)
     if score.shape != kp.shape[:3]:
         raise UserError(f"{src}: 'keypoint_score' must be {kp.shape[:3]} "
                         f"to match 'keypoint' {kp.shape}, got {score.shape}")
@@ -320,7 +378,8 @@ def prepare_sample(model: torch.nn.Module, sample: Sample) -> dict:
 
 
 @torch.no_grad()
-def inference_aqa(model: torch.nn.Module, sample: Sample) -> Dict[str, Any]:
+def inference_aqa(model: torch.nn.Module, sample: Sample,
+                  class_id: Optional[int] = None) -> Dict[str, Any]:
     """Score one performance.
 
     Args:
@@ -333,10 +392,18 @@ def inference_aqa(model: torch.nn.Module, sample: Sample) -> Dict[str, Any]:
               ``img_shape`` (H, W) (read from the video when missing), as
               written by ``tools/extract_pose.py``;
             * both: such a dict with ``video`` (a path) as well.
+        class_id (int, optional): The action class (AQA-7: 0 diving, ...),
+            for a model trained with per-class score normalisation
+            (:func:`score_normalization`): its training range maps the
+            prediction back to judges' scores. Defaults to the sample
+            dict's ``class_id``; without either, scores stay normalised.
 
     Returns:
-        dict: ``score`` (float, final; in the config's target space, e.g.
-        [0, 100] for configs that normalise scores), ``stream_scores``
+        dict: ``score`` (float, final; judges' scale, or the normalised
+        range when the class is unknown, see ``score_scale``),
+        ``score_scale`` (``'judges'`` or ``'normalized [lo, hi]'``),
+        ``normalized_score`` (float, only for normalising configs),
+        ``stream_scores``
         (dict: ``skeleton`` / ``rgb`` / ``concat`` → float; the model's
         own stream for single-stream models, empty for simple fusion),
         ``stream`` (str | None: the stream whose score was used:
@@ -360,8 +427,29 @@ def inference_aqa(model: torch.nn.Module, sample: Sample) -> Dict[str, Any]:
     if not stream_scores and stream != 'fused':
         stream_scores = {stream: score}
     prob = pred.get('pred_prob_rgb')
-    return dict(score=score, stream_scores=stream_scores, stream=stream,
-                prob_rgb=None if prob is None else float(prob))
+    result = dict(score=score, stream_scores=stream_scores, stream=stream,
+                  prob_rgb=None if prob is None else float(prob),
+                  score_scale='judges')
+    norm = score_normalization(model.cfg) if hasattr(model, 'cfg') else None
+    if norm is None:
+        return result
+    ranges, target = norm
+    if class_id is None and isinstance(sample, dict):
+        class_id = sample.get('class_id')
+    result['normalized_score'] = score
+    if class_id is None:
+        result['score_scale'] = f'normalized [{target[0]:g}, {target[1]:g}]'
+        return result
+    if int(class_id) not in ranges:
+        raise UserError(f'class_id {class_id} has no training score range '
+                        f'in the config (classes: {sorted(ranges)})')
+
+    def back(value: float) -> float:
+        return float(denormalize_scores([value], [int(class_id)], ranges,
+                                        target)[0])
+    result.update(score=back(score), stream_scores={
+        k: back(v) for k, v in stream_scores.items()})
+    return result
 
 
 def format_result(result: Dict[str, Any],
@@ -381,5 +469,8 @@ def format_result(result: Dict[str, Any],
                       if s in result['stream_scores'])
     prob = result.get('prob_rgb')
     tail = f'; p(rgb) {prob:.2f}' if prob is not None else ''
+    scale = result.get('score_scale', 'judges')
+    if scale != 'judges':
+        tail += f'; {scale}, pass the class to get judges\' scores'
     return (f'score {result["score"]:.2f} (stream: {result["stream"]}'
             f'{"; " + parts if parts else ""}{tail})')

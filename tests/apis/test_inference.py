@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from aqa_mm.apis import inference_aqa, init_aqa_model
+from aqa_mm.apis import format_result, inference_aqa, init_aqa_model
 from aqa_mm.utils import UserError
 from mmengine.config import Config
 
@@ -72,7 +72,8 @@ def test_two_stream_result_matches_the_model_outputs(two_stream, sample):
     model, ckpt = two_stream
     result = inference_aqa(model, dict(sample['record'],
                                        video=sample['video']))
-    assert set(result) == {'score', 'stream_scores', 'stream', 'prob_rgb'}
+    assert set(result) == {'score', 'stream_scores', 'stream', 'prob_rgb',
+                           'score_scale'}
     assert set(result['stream_scores']) == {'skeleton', 'rgb'}
     assert result['stream'] in ('skeleton', 'rgb')
     # hard fusion: the final score is the chosen stream's, and the choice
@@ -120,10 +121,49 @@ def test_skeleton_model_scores_a_pose_pickle(sample):
     # the pipeline normalises with img_shape: another image size gives
     # another score, so img_shape is really used
     moved = dict(sample['record'], img_shape=(480, 640))
+    before = sample['record']['keypoint'].copy()
     assert inference_aqa(model, moved)['score'] != pytest.approx(
         result['score'])
+    # the caller's arrays are left as they were (the pipeline works in place)
+    np.testing.assert_array_equal(sample['record']['keypoint'], before)
     with pytest.raises(UserError, match=r'clip\.mp4: no skeleton'):
         inference_aqa(model, sample['video'])
+
+
+def test_normalised_scores_map_back_to_each_class_range(sample, tmp_path):
+    """A model trained with NormalizeScore predicts in [0, 100]; the class's
+    training range maps the prediction back to judges' scores."""
+    model_cfg = dict(type='SkeletonAssessor', backbone=SKELETON,
+                     head=dict(type='AQARegressionHead', in_channels=16,
+                               score_mean=40, score_std=20))
+    cfg = cfg_of(model_cfg, SKELETON_PIPE + [dict(type='PackAQAInputs')])
+    plain = inference_aqa(init_aqa_model(cfg), sample['pose'])
+    assert plain['score_scale'] == 'judges'
+    assert 'normalized_score' not in plain
+    ranges = {0: (20.0, 100.0), 3: (40.0, 60.0)}
+    cfg.train_dataloader = dict(dataset=dict(
+        type='RepeatDataset',
+        dataset=dict(pipeline=[dict(type='NormalizeScore', ranges=ranges)])))
+    model = init_aqa_model(cfg)
+    raw = inference_aqa(model, sample['pose'])
+    assert raw['score_scale'] == 'normalized [0, 100]'
+    assert raw['score'] == pytest.approx(plain['score'])
+    assert 'pass the class' in format_result(raw)
+    for cls, (lo, hi) in ranges.items():
+        res = inference_aqa(model, sample['pose'], class_id=cls)
+        want = lo + raw['normalized_score'] / 100 * (hi - lo)
+        assert res['score'] == pytest.approx(want)
+        assert res['stream_scores'] == {'skeleton': res['score']}
+        assert res['score_scale'] == 'judges'
+    # the class can come with the sample
+    res = inference_aqa(model, dict(sample['record'], class_id=3))
+    assert res['score'] == pytest.approx(40 + raw['score'] / 100 * 20)
+    with pytest.raises(UserError, match=r'class_id 7 .*\[0, 3\]'):
+        inference_aqa(model, sample['pose'], class_id=7)
+    cfg.train_dataloader.dataset.dataset.pipeline = [dict(
+        type='NormalizeScore', ann_file=str(tmp_path / 'train_ann.pkl'))]
+    with pytest.raises(UserError, match=r'train_ann\.pkl'):
+        inference_aqa(init_aqa_model(cfg), sample['pose'])
 
 
 def test_rgb_model_scores_a_video_and_names_bad_files(sample, tmp_path):
