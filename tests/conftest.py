@@ -50,7 +50,8 @@ def real_data_dir() -> Path:
     Fails, never skips, when it is missing: otherwise CI would silently stop
     checking the real-data paths.
     """
-    path = Path(os.environ.get('AQA_DATA_DIR', ROOT.parent / 'shared' / 'data'))
+    path = Path(os.environ.get('AQA_DATA_DIR',
+                               ROOT.parent / 'shared' / 'data'))
     if not (path / 'aqa7' / 'split_4_train_list.mat').is_file():
         pytest.fail(f'real data not found at {path}: set AQA_DATA_DIR to the '
                     'folder holding aqa7/, unlv_dive/ and videos/')

@@ -289,8 +289,9 @@ def aggregate(runs: Sequence[RunResult],
                 names.append(key)
             group.setdefault(key, []).append(value)
     if not names:
-        raise DataError(f'no metric matches {list(patterns or [])}; metrics '
-                        f'found: {sorted({k for r in runs for k in r.metrics})}')
+        raise DataError(
+            f'no metric matches {list(patterns or [])}; metrics found: '
+            f'{sorted({k for r in runs for k in r.metrics})}')
     table = {}
     for group, metrics in values.items():
         table[group] = {}

@@ -36,8 +36,8 @@ Sample = Union[str, os.PathLike, Dict[str, Any]]
 
 
 def _test_pipeline(cfg: Config) -> list:
-    """The config's test pipeline (``test_dataloader``, else ``test_pipeline``).
-    """
+    """The config's test pipeline (``test_dataloader``, else
+    ``test_pipeline``)."""
     loader = cfg.get('test_dataloader') or {}
     pipeline = (loader.get('dataset') or {}).get('pipeline') \
         or cfg.get('test_pipeline')
@@ -179,8 +179,8 @@ def init_aqa_model(config: Union[str, Config],
     ``init_cfg`` is dropped, so its files need not exist); the others get
     their ``init_cfg`` weights (e.g. the finetuned SME-GCN of
     ``configs/2maf/2maf_synthetic.py``). A head-only checkpoint of a
-    cached-feature config therefore works with its end-to-end config. Keys that do not fit (another
-    model) raise :class:`UserError`.
+    cached-feature config therefore works with its end-to-end config. Keys
+    that do not fit (another model) raise :class:`UserError`.
 
     Args:
         config (str | Config): Config path or loaded config.

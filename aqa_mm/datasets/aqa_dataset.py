@@ -14,7 +14,8 @@ The annotation file is mmaction2's skeleton annotation pickle
     class_name (str)
     difficulty (float|None)  degree of difficulty, when known
     video (str|None)         video path, relative to data_prefix['video']
-    feature_file (str|None)  precomputed features, rel. to data_prefix['feature']
+    feature_file (str|None)  precomputed features, rel. to
+                             data_prefix['feature']
 
 The video path is stored as ``video``, not mmaction2's ``filename``: with a
 ``filename`` key, mmaction2's ``PoseDataset`` matches split ids against file

@@ -113,7 +113,8 @@ def fuse_dumps(paths: Sequence[str],
                 raise DataError(f'{path}: samples differ from {paths[0]}')
             where = {n: i for i, n in enumerate(names)}
             perm = [where[n] for n in names0]   # this stream -> stream 0
-            aligned.append((names0, sc[perm], None if lb is None else lb[perm]))
+            aligned.append((names0, sc[perm],
+                            None if lb is None else lb[perm]))
         loaded = aligned
     found = [(p, lb) for p, (_, _, lb) in zip(paths, loaded) if lb is not None]
     if not found:

@@ -157,7 +157,8 @@ class PoseBoxTracker:
         self.box: Optional[np.ndarray] = None
 
     def propose(self) -> np.ndarray:
-        """(4,) float32 box for the next frames: last pose box, or the frame."""
+        """(4,) float32 box for the next frames: last pose box, or the
+        frame."""
         if self.box is None:
             return whole_frame_box(self.img_shape)
         return self.box.copy()

@@ -2,15 +2,15 @@
 
 Why this exists: torch 2.6 made ``weights_only=True`` the default of
 ``torch.load``. mmengine 0.10.7 checkpoints pickle (a) numpy arrays, dtypes and
-scalars in ``meta`` and the message hub, and (b) ``HistoryBuffer`` objects whose
-``__getstate__`` adds a ``statistics_methods`` dict of functions, which pickle
-protocol 2 stores as ``builtins.getattr(HistoryBuffer, 'mean')`` calls. So
-``--resume`` fails with "Unsupported global".
+scalars in ``meta`` and the message hub, and (b) ``HistoryBuffer`` objects
+whose ``__getstate__`` adds a ``statistics_methods`` dict of functions, which
+pickle protocol 2 stores as ``builtins.getattr(HistoryBuffer, 'mean')`` calls.
+So ``--resume`` fails with "Unsupported global".
 
 The fix is deliberately narrow; weights_only stays on everywhere:
 
-1. ``HistoryBuffer`` pickles without the functions; ``__setstate__`` (mmengine's
-   own) already rebuilds them from the class-level table on load.
+1. ``HistoryBuffer`` pickles without the functions; ``__setstate__``
+   (mmengine's own) already rebuilds them from the class-level table on load.
 2. Only ``HistoryBuffer`` and the numpy reconstruction types are allow-listed.
 3. Checkpoints written before this patch (or by plain mmengine) still contain
    ``builtins.getattr``. Instead of allow-listing ``getattr`` (which would let

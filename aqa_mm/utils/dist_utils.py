@@ -36,7 +36,8 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> bool:
                if k not in os.environ]
     if missing:
         raise RuntimeError(
-            f'--launcher {launcher} needs the environment variables {missing}; '
+            f'--launcher {launcher} needs the environment variables '
+            f'{missing}; '
             'start the job with tools/dist_train.sh (torchrun) or srun')
     env_cfg = cfg.setdefault('env_cfg', {})
     dist_cfg = env_cfg.setdefault('dist_cfg', {})

@@ -27,7 +27,8 @@ def atomic_open(path: PathLike, mode: str = 'wb') -> Iterator:
         file: The open temporary file.
     """
     if mode not in ('wb', 'w'):
-        raise ValueError(f'atomic_open supports modes "wb" and "w", got {mode!r}')
+        raise ValueError('atomic_open supports modes "wb" and "w", got '
+                         f'{mode!r}')
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp',

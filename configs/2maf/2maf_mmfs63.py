@@ -1,5 +1,7 @@
-# 2M-AF on MMFS-63 (63 figure-skating classes, 3,959 / 956; skeleton window 256 as in the authors' code; videos on request from the dataset authors, see docs/data_preparation.md),
-# end to end with frozen stream backbones; see 2maf_aqa7.py for the recipe.
+# 2M-AF on MMFS-63 (63 figure-skating classes, 3,959 / 956; skeleton window
+# 256 as in the authors' code; videos on request from the dataset authors,
+# see docs/data_preparation.md), end to end with frozen stream backbones; see
+# 2maf_aqa7.py for the recipe.
 # RGB: 10 clips of 16 frames spread evenly over the video, 224 px.
 _base_ = ['./2maf_aqa7.py']
 

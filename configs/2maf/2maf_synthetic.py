@@ -2,8 +2,10 @@
 # video clips and the finetuned SME-GCN on the skeleton, both frozen (as in
 # the authors' code), fused by the Preference Fusion Module (Eq. 5-9).
 # Set the two stream checkpoints (the quick start does):
-#   skeleton: a SkeletonAssessor checkpoint of configs/sme_gcn/finetune_synthetic.py
-#   rgb:      an RGBAssessor checkpoint of configs/i3d/i3d_regressor_1xb4-30e_synthetic.py,
+#   skeleton: a SkeletonAssessor checkpoint of
+#             configs/sme_gcn/finetune_synthetic.py
+#   rgb:      an RGBAssessor checkpoint of
+#             configs/i3d/i3d_regressor_1xb4-30e_synthetic.py,
 #             or None: a randomly initialised, frozen I3D (no Kinetics
 #             download here; the quick start uses this, so its RGB stream is
 #             weak on purpose and PFM must learn to avoid it).

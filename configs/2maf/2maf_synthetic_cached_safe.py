@@ -11,9 +11,11 @@ val_dataloader = dict(dataset=dict(split='train',
 test_dataloader = dict(
     batch_size=16, num_workers=0, persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type='AQADataset', ann_file='data/synthetic/synthetic_aqa.pkl',
+    dataset=dict(type='AQADataset',
+                 ann_file='data/synthetic/synthetic_aqa.pkl',
                  split='test', modality='Feature',
-                 data_prefix=dict(feature='work_dirs/quickstart/2maf/features'),
+                 data_prefix=dict(
+                     feature='work_dirs/quickstart/2maf/features'),
                  pipeline=[
                      dict(type='LoadAQAFeatures', streams=('skeleton', 'rgb')),
                      dict(type='PackAQAInputs',

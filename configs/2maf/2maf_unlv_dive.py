@@ -1,5 +1,6 @@
-# 2M-AF on UNLV-Dive (the AQA-7 diving split, 300 / 70; label = execution score),
-# end to end with frozen stream backbones; see 2maf_aqa7.py for the recipe.
+# 2M-AF on UNLV-Dive (the AQA-7 diving split, 300 / 70; label = execution
+# score), end to end with frozen stream backbones; see 2maf_aqa7.py for the
+# recipe.
 # RGB: 10 clips of 16 frames spread evenly over the video, 224 px.
 _base_ = ['./2maf_aqa7.py']
 

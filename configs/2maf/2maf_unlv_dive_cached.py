@@ -18,5 +18,6 @@ train_dataloader = dict(
                  pipeline=train_pipeline))
 val_dataloader = dict(
     dataset=dict(ann_file=ann_file,
-                 data_prefix=dict(video='data/unlv_dive', feature=feature_dir)))
+                 data_prefix=dict(video='data/unlv_dive',
+                                  feature=feature_dir)))
 test_dataloader = val_dataloader

@@ -36,7 +36,8 @@ log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)
 #   command line, TensorBoard instead of local:
 #     --cfg-options visualizer.vis_backends.0.type=TensorboardVisBackend
 #   config file, both:
-#     visualizer = dict(vis_backends=[dict(type='LocalVisBackend'), dict(type='TensorboardVisBackend')])
+#     visualizer = dict(vis_backends=[dict(type='LocalVisBackend'),
+#                                     dict(type='TensorboardVisBackend')])
 # Override visualizer.vis_backends: a top-level `vis_backends` variable would
 # be ignored, because this dict is built when this file is read.
 visualizer = dict(type='ActionVisualizer',

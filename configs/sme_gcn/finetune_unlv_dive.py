@@ -1,5 +1,5 @@
-# SME-GCN finetuned on UNLV-Dive (execution score = overall / difficulty, 300/70 split):
-# pretrained encoder + linear regression, λ1·MSE + λ2·MAE.
+# SME-GCN finetuned on UNLV-Dive (execution score = overall / difficulty,
+# 300/70 split): pretrained encoder + linear regression, λ1·MSE + λ2·MAE.
 # Scores are normalised per class to [0, 100] with the training split's ranges
 # (as CoRe / MUSDL do) and predictions are mapped back before the metrics.
 _base_ = ['./finetune_synthetic.py']

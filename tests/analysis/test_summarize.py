@@ -19,7 +19,8 @@ def _metrics(path, rho, mse=1.0):
 def _work_dir(root, config, rhos):
     """A work_dir like the Runner leaves: config dump + scalars.json."""
     (root / f'{config}.py').parent.mkdir(parents=True, exist_ok=True)
-    (root / f'{config}.py').write_text(f"model = dict()\nwork_dir = '{root}'\n")
+    (root / f'{config}.py').write_text(
+        f"model = dict()\nwork_dir = '{root}'\n")
     vis = root / '20260101_000000' / 'vis_data'
     vis.mkdir(parents=True)
     (vis / 'config.py').write_text("work_dir = 'x'\n")

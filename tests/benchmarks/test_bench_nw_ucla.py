@@ -77,7 +77,8 @@ def test_steps_resume_skip_and_pass_the_encoder(bench, tmp_path,
     assert '--resume' in by_name['finetune']
     assert '--resume' not in by_name['pretrain']
     encoder = f'model.backbone.init_cfg.checkpoint={wd}/pretrain/epoch_1.pth'
-    assert encoder in by_name['finetune'] and encoder in by_name['linear_probe']
+    assert (encoder in by_name['finetune']
+            and encoder in by_name['linear_probe'])
     assert 'model.backbone.init_cfg=None' in by_name['linear_probe_random']
     assert f'train_dataloader.dataset.dataset.ann_file={ann}' in \
         by_name['finetune']

@@ -3,7 +3,8 @@
 finished, and the rerun writes complete, readable results.
 
 The extraction loop itself is also tested with a stub estimator in
-tests/pose/test_extraction_loop.py::test_killed_run_resumes_without_corrupt_outputs;
+tests/pose/test_extraction_loop.py::
+test_killed_run_resumes_without_corrupt_outputs;
 this test runs the real tool, model and video reader."""
 import os
 import pickle

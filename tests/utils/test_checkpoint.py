@@ -110,4 +110,5 @@ def test_runner_uses_the_patched_functions():
     import mmengine.runner.runner as mm_runner
     from aqa_mm.utils import checkpoint
     assert mm_runner.save_checkpoint is checkpoint.atomic_save_checkpoint
-    assert mm_runner.find_latest_checkpoint is checkpoint.find_latest_checkpoint
+    assert (mm_runner.find_latest_checkpoint
+            is checkpoint.find_latest_checkpoint)

@@ -17,8 +17,8 @@ class PackAQAInputs(PackActionInputs):
     ``results['score']`` and ``class_id`` (long tensor, shape ``()``).
 
     Required Keys: ``score``, plus the input key (``keypoint`` / ``imgs``
-    or ``collect_keys``). Optional: ``class_id``, ``difficulty``, ``gt_preference`` (a
-    cross-fitted PFM preference label, long tensor).
+    or ``collect_keys``). Optional: ``class_id``, ``difficulty``,
+    ``gt_preference`` (a cross-fitted PFM preference label, long tensor).
     Added Keys: ``inputs``, ``data_samples``.
 
     Args:

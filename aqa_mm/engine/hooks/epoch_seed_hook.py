@@ -38,7 +38,8 @@ def epoch_seed(seed: int, epoch: int, rank: int = 0) -> int:
     Returns:
         int: A seed in ``[0, 2**32)``.
     """
-    return int(np.random.SeedSequence([seed, epoch, rank]).generate_state(1)[0])
+    return int(
+        np.random.SeedSequence([seed, epoch, rank]).generate_state(1)[0])
 
 
 @HOOKS.register_module()

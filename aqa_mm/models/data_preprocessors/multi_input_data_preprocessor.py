@@ -24,7 +24,8 @@ class MultiInputDataPreprocessor(BaseDataPreprocessor):
             Defaults to None (stack every key).
     """
 
-    def __init__(self, preprocessors: Optional[Dict[str, dict]] = None) -> None:
+    def __init__(self,
+                 preprocessors: Optional[Dict[str, dict]] = None) -> None:
         super().__init__()
         self.preprocessors = torch.nn.ModuleDict({
             key: MODELS.build(cfg)

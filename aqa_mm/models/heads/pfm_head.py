@@ -98,7 +98,8 @@ class PFMHead(BaseModule):
         super().__init__(init_cfg=init_cfg or dict(
             type='Normal', layer='Linear', std=0.01))
         if fusion not in ('hard', 'soft'):
-            raise ValueError(f"fusion must be 'hard' or 'soft', got {fusion!r}")
+            raise ValueError("fusion must be 'hard' or 'soft', got "
+                             f'{fusion!r}')
         if preference not in ('online', 'given'):
             raise ValueError("preference must be 'online' or 'given', got "
                              f'{preference!r}')
@@ -255,9 +256,9 @@ class PFMHead(BaseModule):
 
         Adds ``pred_aqa_score`` (final), ``pred_score_skeleton``,
         ``pred_score_rgb`` (and ``pred_score_concat``), ``pred_stream``
-        (0 skeleton, 1 RGB, 2 concat: the stream used), ``pred_stream_selector``
-        and ``pred_score_selector`` (the selector's own choice and score,
-        also under a fallback) and ``pred_prob_rgb``.
+        (0 skeleton, 1 RGB, 2 concat: the stream used),
+        ``pred_stream_selector`` and ``pred_score_selector`` (the selector's
+        own choice and score, also under a fallback) and ``pred_prob_rgb``.
 
         Args:
             feats (dict[str, Tensor]): See :meth:`forward`.

@@ -65,9 +65,9 @@ class AQARegressionHead(BaseModule):
                 and x.shape[1] != self.in_channels:  # GCN (B, M, C, T, V)
             return x.mean(dim=(1, 3, 4))
         if x.shape[1] != self.in_channels:
-            raise ValueError(f'{type(self).__name__} expects {self.in_channels}'
-                             f' channels, got a feature of shape '
-                             f'{tuple(x.shape)}')
+            raise ValueError(f'{type(self).__name__} expects '
+                             f'{self.in_channels} channels, got a feature '
+                             f'of shape {tuple(x.shape)}')
         return x.flatten(2).mean(dim=2)
 
     def forward(self, x: torch.Tensor, num_clips: int = 1) -> torch.Tensor:

@@ -17,7 +17,8 @@ class InfoNCELoss(nn.Module):
 
     - ``'eq4'`` (default, the paper's Eq. 4 with its typo fixed as SPEC.md
       decides): anchors are the first view only;
-      L = −(1/N) Σ_i log( exp(sim(f_i, f_{N+i})) / Σ_{k≠i} exp(sim(f_i, f_k)) ),
+      L = −(1/N) Σ_i log( exp(sim(f_i, f_{N+i}))
+                          / Σ_{k≠i} exp(sim(f_i, f_k)) ),
       the denominator running over all 2N − 1 other features.
     - ``'symmetric'``: SimCLR's NT-Xent, every one of the 2N features is an
       anchor once; its positive is the other view of the same sample.

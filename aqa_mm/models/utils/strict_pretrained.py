@@ -26,8 +26,10 @@ class StrictPretrainedInit:
     naming the missing and the unexpected keys. The file is read with
     ``torch.load(weights_only=True)``.
 
-    Use in a config as
-    ``init_cfg=dict(type='StrictPretrained', checkpoint=PATH, prefix='encoder.')``.
+    Use in a config as::
+
+        init_cfg=dict(type='StrictPretrained', checkpoint=PATH,
+                      prefix='encoder.')
 
     Args:
         checkpoint (str): Path or URL of the checkpoint.
@@ -63,14 +65,16 @@ class StrictPretrainedInit:
             UserError: If no key matches, keys are missing / unexpected, or
                 shapes differ (tools print it as a one-line error).
         """
-        ckpt = _load_checkpoint(self.checkpoint, map_location=self.map_location)
-        state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
+        ckpt = _load_checkpoint(self.checkpoint,
+                                map_location=self.map_location)
+        state = (ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict)
+                 else ckpt)
         if self.prefix:
             state = {k[len(self.prefix):]: v for k, v in state.items()
                      if k.startswith(self.prefix)}
             if not state:
-                raise UserError(f'{self.checkpoint}: no key starts with prefix '
-                               f'{self.prefix!r}')
+                raise UserError(f'{self.checkpoint}: no key starts with '
+                                f'prefix {self.prefix!r}')
         own = module.state_dict()
         missing = [k for k in own if k not in state
                    and not k.startswith(self.ignore_missing)
@@ -83,7 +87,8 @@ class StrictPretrainedInit:
         if missing or unexpected:
             raise UserError(
                 f'{self.checkpoint} (prefix {self.prefix!r}) does not fit '
-                f'{type(module).__name__}: missing keys [{_listing(missing)}]; '
+                f'{type(module).__name__}: '
+                f'missing keys [{_listing(missing)}]; '
                 f'unexpected keys [{_listing(unexpected)}]')
         shape_errors = [f'{k}: {tuple(state[k].shape)} vs {tuple(v.shape)}'
                         for k, v in own.items()

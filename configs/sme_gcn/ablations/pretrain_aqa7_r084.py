@@ -1,5 +1,6 @@
-# Ablation (Table 6: r_m = 0.84, 16 of 103 frames kept) of SME-GCN pretraining on AQA-7; everything
-# else as configs/sme_gcn/pretrain_aqa7.py. Finetune with finetune_aqa7.py.
+# Ablation (Table 6: r_m = 0.84, 16 of 103 frames kept) of SME-GCN
+# pretraining on AQA-7; everything else as configs/sme_gcn/pretrain_aqa7.py.
+# Finetune with finetune_aqa7.py.
 # (Three _base_ hops: ablation -> pretrain_aqa7 -> pretrain_synthetic.)
 _base_ = ['../pretrain_aqa7.py']
 

@@ -33,7 +33,8 @@ def test_wrong_prefix_fails(tmp_path):
     ckpt = _save(tmp_path, Net().state_dict())
     dst = Net(init_cfg=dict(type='StrictPretrained', checkpoint=ckpt,
                             prefix='encoder.'))
-    with pytest.raises(UserError, match="no key starts with prefix 'encoder.'"):
+    with pytest.raises(UserError,
+                       match="no key starts with prefix 'encoder.'"):
         dst.init_weights()
 
 

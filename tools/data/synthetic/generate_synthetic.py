@@ -1,7 +1,8 @@
 """Generate the built-in SYNTHETIC action-quality dataset.
 
     python tools/data/synthetic/generate_synthetic.py
-        [--out-dir data/synthetic] [--seed 0] [--num-per-class 60] [--frames 64] [--img-size 128]
+        [--out-dir data/synthetic] [--seed 0] [--num-per-class 60]
+        [--frames 64] [--img-size 128]
         [--no-video] [--test-ratio 0.25] [--fps 25] [--workers N]
 
 All the work is done by :func:`aqa_mm.datasets.synthetic.build_dataset`;
