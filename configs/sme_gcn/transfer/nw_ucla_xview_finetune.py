@@ -9,5 +9,6 @@ pretrained = 'work_dirs/nw_ucla_xview_pretrain/epoch_13.pth'
 # of the pretraining encoder (out_type='feature'), which this 'map' backbone
 # does not have (tests/test_transfer_configs.py checks the weights load).
 model = dict(
-    backbone=dict(init_cfg=dict(type='StrictPretrained', checkpoint=pretrained,
-                                prefix='encoder.', ignore_unexpected=('fc.', ))))
+    backbone=dict(
+        init_cfg=dict(type='StrictPretrained', checkpoint=pretrained,
+                      prefix='encoder.', ignore_unexpected=('fc.', ))))
