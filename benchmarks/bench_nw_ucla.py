@@ -133,11 +133,17 @@ def run_step(name: str, plan: dict, args: argparse.Namespace) -> None:
 
 
 def _log_time(line: str) -> Optional[datetime.datetime]:
-    """Timestamp of an mmengine log line (``MM/DD HH:MM:SS - ...``)."""
-    try:
-        return datetime.datetime.strptime(line[:14], '%m/%d %H:%M:%S')
-    except ValueError:
-        return None
+    """Timestamp of an mmengine log line, or None for other lines.
+
+    Log files write ``YYYY/MM/DD HH:MM:SS - ...``, the console
+    ``MM/DD HH:MM:SS - ...``; both are read.
+    """
+    for width, fmt in ((19, '%Y/%m/%d %H:%M:%S'), (14, '%m/%d %H:%M:%S')):
+        try:
+            return datetime.datetime.strptime(line[:width], fmt)
+        except ValueError:
+            continue
+    return None
 
 
 def read_step(work_dir: str) -> dict:

@@ -35,8 +35,8 @@ def test_report_reads_accuracy_and_time_across_resumed_runs(bench, tmp_path):
     ann = tmp_path / 'ann.pkl'
     ann.write_bytes(b'')
     scratch = tmp_path / 'wd' / 'scratch'
-    _fake_run(scratch, '20261126_010000', {5: 0.7}, '11/26 01:00:00',
-              '11/26 01:20:00')
+    _fake_run(scratch, '20261126_010000', {5: 0.7}, '2026/11/26 01:00:00',
+              '2026/11/26 01:20:00')
     # killed after epoch 5, resumed: epochs 10 and 13 come from the 2nd run
     _fake_run(scratch, '20261126_020000', {10: 0.8, 13: 0.9},
               '11/26 02:00:00', '11/26 02:30:30')
