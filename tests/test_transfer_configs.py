@@ -153,3 +153,20 @@ def test_dump_aqa_results_keeps_class_scores_and_labels(tmp_path):
     metric.compute_metrics(metric.results)
     _, scores, labels = load_stream(str(tmp_path / 'x.pkl'))
     assert scores.shape == (1, 5) and labels.tolist() == [3]
+
+
+def test_nw_ucla_schedule_steps_at_epoch_10_as_ctrgcn():
+    """CTR-GCN's NW-UCLA recipe at 1/5: lr 0.1 for 0-based epochs 0-9,
+    0.01 for 10-12 (its ``step: [10]``)."""
+    from mmengine.registry import PARAM_SCHEDULERS
+    cfg = Config.fromfile(TRANSFER / 'nw_ucla_xview_scratch.py')
+    step = [s for s in cfg.param_scheduler if s.type == 'MultiStepLR'][0]
+    param = torch.nn.Parameter(torch.zeros(1))
+    optim = torch.optim.SGD([param], lr=cfg.optim_wrapper.optimizer.lr)
+    scheduler = PARAM_SCHEDULERS.build(step, default_args=dict(
+        optimizer=optim))
+    lrs = []
+    for _ in range(cfg.train_cfg.max_epochs):
+        lrs.append(optim.param_groups[0]['lr'])
+        scheduler.step()
+    assert lrs == pytest.approx([0.1] * 10 + [0.01] * 3)

@@ -91,7 +91,10 @@ optim_wrapper = dict(
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
          convert_to_iter_based=True),
+    # begin=0: mmengine counts milestones from `begin`, so this steps at
+    # (0-based) epoch 10 like CTR-GCN's `step: [10]`; begin=1 would step
+    # one epoch late (tests/test_transfer_configs.py checks it)
     dict(type='MultiStepLR', milestones=[10], gamma=0.1, by_epoch=True,
-         begin=1, end=13)
+         begin=0, end=13)
 ]
 auto_scale_lr = dict(enable=False, base_batch_size=16)
