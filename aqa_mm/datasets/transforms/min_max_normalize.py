@@ -18,7 +18,8 @@ class MinMaxNormalize(BaseTransform):
 
     A channel that is constant over the clip (a 1-frame clip with all joints
     at the same height, say) has no range: it is set to the midpoint of
-    ``[low, high]`` rather than divided by zero.
+    ``[low, high]`` rather than divided by zero. NaN or inf values are
+    missing joints: they are left out of the range and stay non-finite.
 
     Required keys: ``keypoint`` (M, T, V, C). Modified keys: ``keypoint``
     (float32, same shape; only the first ``coord_channels`` channels change).
@@ -56,11 +57,20 @@ class MinMaxNormalize(BaseTransform):
         num = keypoint.shape[-1] if self.coord_channels is None \
             else self.coord_channels
         coords = keypoint[..., :num].reshape(-1, num)  # [M*T*V, c]
-        lo, hi = coords.min(axis=0), coords.max(axis=0)  # [c]
-        span = hi - lo
-        unit = np.where(span > 0, (coords - lo) / np.where(span > 0, span, 1),
-                        0.5)  # [M*T*V, c] in [0, 1]
-        scaled = self.low + unit * (self.high - self.low)
+        # NaN / inf are missing joints: they neither set the range nor
+        # change; a channel without two distinct finite values has no range
+        # and its finite values go to the midpoint
+        finite = np.isfinite(coords)  # [M*T*V, c]
+        lo = np.where(finite, coords, np.inf).min(axis=0)  # [c]
+        hi = np.where(finite, coords, -np.inf).max(axis=0)  # [c]
+        with np.errstate(invalid='ignore'):
+            span = hi - lo  # [c]; -inf when no value is finite
+            has_range = span > 0
+            unit = np.where(has_range,
+                            (coords - lo) / np.where(has_range, span, 1),
+                            0.5)  # [M*T*V, c] in [0, 1]
+            scaled = np.where(finite, self.low + unit * (self.high - self.low),
+                              coords)
         keypoint[..., :num] = scaled.reshape(keypoint[..., :num].shape)
         results['keypoint'] = keypoint
         return results

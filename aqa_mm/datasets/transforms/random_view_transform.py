@@ -99,6 +99,15 @@ class RandomViewTransform3D(BaseTransform):
                              f'(M, T, V, 3), got {keypoint.shape} for '
                              f'{results.get("frame_dir", "this sample")}')
         if self.center_joint is not None:
+            persons, frames, joints, _ = keypoint.shape
+            if not (0 <= self.center_frame < frames
+                    and 0 <= self.center_joint < joints):
+                raise ValueError(
+                    f'RandomViewTransform3D: center_frame '
+                    f'{self.center_frame} / center_joint {self.center_joint}'
+                    f' out of range for keypoint of shape {keypoint.shape} '
+                    f'(M, T, V, 3) in '
+                    f'{results.get("frame_dir", "this sample")}')
             origin = keypoint[:, self.center_frame, self.center_joint]  # [M,3]
             keypoint = keypoint - origin[:, None, None]
         if self.test_mode:

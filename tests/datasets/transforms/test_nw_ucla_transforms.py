@@ -2,6 +2,7 @@
 CTR-GCN NW-UCLA feeder's augmentation and sampling) against plain
 loop-based reference code written from the feeder's description."""
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -67,6 +68,13 @@ def test_view_transform_rejects_2d_keypoints_naming_the_shape():
         RandomViewTransform3D(scale_range=(0, 1))
 
 
+def test_view_transform_centre_out_of_range_names_the_shape():
+    with pytest.raises(ValueError, match=r'center_joint 25.*\(1, 4, 20, 3\)'
+                       r'.*clip_7'):
+        RandomViewTransform3D(center_joint=25)(
+            dict(keypoint=np.zeros((1, 4, 20, 3)), frame_dir='clip_7'))
+
+
 def test_min_max_normalize_matches_loop_reference():
     kp = np.random.default_rng(4).normal(size=(1, 6, 20, 3)) * 5 + 2
     out = MinMaxNormalize()(dict(keypoint=kp.copy()))['keypoint']
@@ -89,6 +97,23 @@ def test_min_max_normalize_constant_channel_and_score_channel():
     np.testing.assert_allclose(out[..., 1], 0)   # no range: midpoint
     np.testing.assert_allclose(out[..., 2], kp[..., 2])
     assert np.isfinite(out).all()
+
+
+def test_min_max_normalize_missing_joints_stay_missing():
+    kp = np.random.default_rng(5).normal(size=(1, 5, 20, 3))
+    kp[0, 2, 3] = np.nan
+    kp[0, 4, 7, 0] = np.inf
+    kp[..., 2] = np.nan                # a channel with no finite value
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        out = MinMaxNormalize()(dict(keypoint=kp.copy()))['keypoint']
+    finite = np.isfinite(kp)
+    np.testing.assert_array_equal(np.isfinite(out), finite)
+    for c in range(2):   # the range comes from the finite values alone
+        values = out[..., c][finite[..., c]]
+        assert values.min() == pytest.approx(-1)
+        assert values.max() == pytest.approx(1)
+    assert np.isinf(out[0, 4, 7, 0])
 
 
 def test_sorted_random_sample_frames_train_and_test():
