@@ -20,7 +20,7 @@ from mmengine.dataset import pseudo_collate
 from aqa_mm.datasets.score_normalization import denormalize_scores
 from aqa_mm.utils.cli import UserError, load_config, merge_cfg_options
 from aqa_mm.utils.setup_env import register_all_modules
-from .sample_preparation import (Sample, _test_pipeline, model_streams,
+from .sample_preparation import (Sample, inference_pipeline, model_streams,
                                  prepare_sample)
 
 __all__ = ['STREAM_NAMES', 'format_result', 'inference_aqa',
@@ -184,7 +184,8 @@ def init_aqa_model(config: Union[str, Config],
         raise TypeError(f'config must be a path or a Config, got '
                         f'{type(config).__name__}')
     merge_cfg_options(cfg, cfg_options)
-    _test_pipeline(cfg)  # fail now on a cached-feature or pipeline-less cfg
+    # fail now on a cached-feature or pipeline-less config
+    inference_pipeline(cfg)
     state = _read_state(checkpoint) if checkpoint else {}
     for name in ('rgb_backbone', 'skeleton_backbone', 'backbone'):
         # a backbone the checkpoint holds does not need its init_cfg file

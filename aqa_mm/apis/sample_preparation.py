@@ -25,9 +25,20 @@ _TRAIN_ONLY = ('NormalizeScore', )
 Sample = Union[str, os.PathLike, Dict[str, Any]]
 
 
-def _test_pipeline(cfg: Config) -> list:
-    """The config's test pipeline (``test_dataloader``, else
-    ``test_pipeline``)."""
+def inference_pipeline(cfg: Config) -> list:
+    """The config's test pipeline for one unscored sample.
+
+    Args:
+        cfg (Config): Model config with ``test_dataloader.dataset.pipeline``
+            or ``test_pipeline``.
+
+    Returns:
+        list[dict]: Copies of the transform configs, without the
+        transforms that need the training annotations (``NormalizeScore``).
+
+    Raises:
+        UserError: No test pipeline, or one that reads cached features.
+    """
     loader = cfg.get('test_dataloader') or {}
     pipeline = (loader.get('dataset') or {}).get('pipeline') \
         or cfg.get('test_pipeline')
@@ -187,5 +198,5 @@ def prepare_sample(model: torch.nn.Module, sample: Sample) -> dict:
         results['filename'] = video
     if not hasattr(model, 'cfg'):
         raise TypeError('model has no cfg: build it with init_aqa_model')
-    pipeline = Compose(_test_pipeline(model.cfg))
+    pipeline = Compose(inference_pipeline(model.cfg))
     return pipeline(results)
