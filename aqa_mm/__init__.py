@@ -3,8 +3,12 @@
 Importing the package registers every component into mmaction2's registries
 and applies the narrow environment fixes in :mod:`aqa_mm.utils`.
 """
-from .utils.checkpoint import patch_mmengine_checkpointing
-from .version import __version__
+from .utils.quiet_imports import import_quietly
+
+import_quietly()  # before anything imports mmaction.models
+
+from .utils.checkpoint import patch_mmengine_checkpointing  # noqa: E402
+from .version import __version__  # noqa: E402
 
 patch_mmengine_checkpointing()
 
