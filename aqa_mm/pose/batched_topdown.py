@@ -60,6 +60,10 @@ class BatchedTopdown:
             fuse_conv_bn(self.model)
             self.model.to(memory_format=torch.channels_last)
 
+    def reset(self) -> None:
+        """Start of a new video: nothing to forget (every crop is
+        estimated on its own)."""
+
     def __call__(self, frames: Sequence[np.ndarray],
                  boxes: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """Keypoints of one person box per frame.

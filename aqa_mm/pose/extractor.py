@@ -1,5 +1,10 @@
 """Per-video pose extraction: decode, pick the athlete, batched pose, record.
 
+The pose estimator is HRNet through mmpose (:class:`BatchedTopdown`) or
+BlazePose through MediaPipe (:class:`aqa_mm.pose.BlazePoseEstimator`); both
+take frames and one box per frame and return COCO-17 keypoints in pixels
+(see :class:`PoseExtractor`), so the record and all rules are the same.
+
 The record is the per-video pose format shared with the synthetic data set
 (:func:`aqa_mm.datasets.synthetic.performance.pose_record`)::
 
@@ -10,8 +15,9 @@ The record is the per-video pose format shared with the synthetic data set
     keypoint_score (np.ndarray)     (1, T, 17) float32
     boxes (np.ndarray)              (1, T, 4) float32, athlete box xyxy
 
-Every decoded frame is kept. A frame without an athlete (blank, or no
-matching detection) has zero keypoints, score 0 and a zero box.
+Every decoded frame is kept. A frame without an athlete (blank, no
+matching detection, or an estimator that found nobody: all scores 0) has
+zero keypoints, score 0 and a zero box.
 
 A video fails with :class:`NoPersonError` when no frame has a keypoint score
 above ``min_person_score``; a blank video (all frames uniform) always fails.
@@ -46,8 +52,13 @@ class NoPersonError(Exception):
 class PoseExtractor:
     """Extract the athlete's skeleton sequence from one video at a time.
 
+    The estimator is called as ``estimator(frames, boxes)`` with N frames
+    (H, W, 3) BGR and (N, 4) boxes ``xyxy`` and returns keypoints (N, V, 2)
+    pixels and scores (N, V); it has ``num_keypoints``, ``meta`` (mmpose
+    metainfo, for the overlay) and ``reset()`` (called before each video).
+
     Args:
-        estimator (BatchedTopdown): Batched top-down pose model.
+        estimator (BatchedTopdown | BlazePoseEstimator): The pose model.
         detector (callable, optional): Person detector (see
             :class:`aqa_mm.pose.person_detector.MMDetPersonDetector`); None
             uses the detector-free fallback. Defaults to None.
@@ -62,13 +73,15 @@ class PoseExtractor:
         max_lost (int): Missed frames before a detection track is dropped.
             Defaults to 10.
         margin (float): Fallback box enlargement per side. Defaults to 0.25.
+        lost_patience (int): Fallback: frames the last box is still searched
+            once the athlete is lost, before the whole frame. Defaults to 0.
     """
 
     def __init__(self, estimator: BatchedTopdown,
                  detector: Optional[Detector] = None, batch_size: int = 8,
                  min_person_score: float = 0.3, kpt_thr: float = 0.3,
                  iou_thr: float = 0.3, max_lost: int = 10,
-                 margin: float = 0.25) -> None:
+                 margin: float = 0.25, lost_patience: int = 0) -> None:
         self.estimator = estimator
         self.detector = detector
         self.batch_size = batch_size
@@ -77,11 +90,13 @@ class PoseExtractor:
         self.iou_thr = iou_thr
         self.max_lost = max_lost
         self.margin = margin
+        self.lost_patience = lost_patience
 
     def _new_tracker(self, img_shape: Tuple[int, int]):
         if self.detector is not None:
             return DetectionTracker(self.iou_thr, self.max_lost)
-        return PoseBoxTracker(img_shape, self.kpt_thr, margin=self.margin)
+        return PoseBoxTracker(img_shape, self.kpt_thr, margin=self.margin,
+                              lost_patience=self.lost_patience)
 
     def _boxes(self, frames: Sequence[np.ndarray],
                tracker) -> List[Optional[np.ndarray]]:
@@ -108,6 +123,7 @@ class PoseExtractor:
             boxes[idx] = np.stack([proposals[i] for i in idx])
             kpts[idx], scores[idx] = self.estimator(
                 [frames[i] for i in idx], boxes[idx])
+            boxes[~scores.any(1)] = 0  # nobody found in the box
             if isinstance(tracker, PoseBoxTracker):
                 tracker.observe(kpts[idx[-1]], scores[idx[-1]])
         return kpts, scores, boxes
@@ -137,6 +153,7 @@ class PoseExtractor:
                                      self.estimator.meta, self.kpt_thr)
                   if vis_path else None)
         parts, tracker, img_shape = [], None, None
+        self.estimator.reset()
         try:
             for frames in reader:
                 if tracker is None:

@@ -22,7 +22,8 @@ often visible too. One person box per frame is chosen as follows.
 2. *Continue*: the box around the athlete's most recent keypoints whose
    score is at least ``kpt_thr`` (0.3), enlarged by ``margin`` (25 %) of its
    size on every side and clipped to the frame. With fewer than
-   ``min_keypoints`` (3) such keypoints the athlete is lost (rule 1).
+   ``min_keypoints`` (3) such keypoints the athlete is lost: the last box
+   is kept for ``lost_patience`` more frames (default 0), then rule 1.
 
    Poses are estimated a batch of frames at a time, so every frame of a batch
    uses the box from the last pose of the previous batch: the box lags by up
@@ -146,15 +147,21 @@ class PoseBoxTracker:
             Defaults to 3.
         margin (float): Enlargement on each side, as a fraction of the
             keypoint box's width / height. Defaults to 0.25.
+        lost_patience (int): Frames the last box is still searched after
+            the athlete was lost, before the whole frame again (0: at once).
+            Defaults to 0.
     """
 
     def __init__(self, img_shape: Tuple[int, int], kpt_thr: float = 0.3,
-                 min_keypoints: int = 3, margin: float = 0.25) -> None:
+                 min_keypoints: int = 3, margin: float = 0.25,
+                 lost_patience: int = 0) -> None:
         self.img_shape = tuple(img_shape)
         self.kpt_thr = kpt_thr
         self.min_keypoints = min_keypoints
         self.margin = margin
+        self.lost_patience = lost_patience
         self.box: Optional[np.ndarray] = None
+        self.lost = 0
 
     def propose(self) -> np.ndarray:
         """(4,) float32 box for the next frames: last pose box, or the
@@ -171,12 +178,17 @@ class PoseBoxTracker:
             scores (np.ndarray): (V,) keypoint scores.
         """
         good = keypoints[scores >= self.kpt_thr]  # (V', 2)
-        if len(good) < self.min_keypoints:
-            self.box = None
+        box = None
+        if len(good) >= self.min_keypoints:
+            (x1, y1), (x2, y2) = good.min(0), good.max(0)
+            dx, dy = (x2 - x1) * self.margin, (y2 - y1) * self.margin
+            h, w = self.img_shape
+            box = np.array([max(x1 - dx, 0), max(y1 - dy, 0),
+                            min(x2 + dx, w), min(y2 + dy, h)],
+                           dtype=np.float32)
+        if box is not None and box_area(box)[0] > 0:
+            self.box, self.lost = box, 0
             return
-        (x1, y1), (x2, y2) = good.min(0), good.max(0)
-        dx, dy = (x2 - x1) * self.margin, (y2 - y1) * self.margin
-        h, w = self.img_shape
-        box = np.array([max(x1 - dx, 0), max(y1 - dy, 0), min(x2 + dx, w),
-                        min(y2 + dy, h)], dtype=np.float32)
-        self.box = box if box_area(box)[0] > 0 else None
+        self.lost += 1
+        if self.lost > self.lost_patience:
+            self.box = None

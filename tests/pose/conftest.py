@@ -67,7 +67,11 @@ class StubEstimator:
         self.score = score
         self.fail_after = fail_after
         self.calls = 0
+        self.resets = 0
         self.boxes: List[np.ndarray] = []
+
+    def reset(self) -> None:
+        self.resets += 1
 
     def __call__(self, frames, boxes):
         self.calls += 1

@@ -78,3 +78,18 @@ def test_uniform_frames_are_blank(value, blank):
 def test_textured_frame_is_not_blank():
     rng = np.random.default_rng(0)
     assert not is_blank(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8))
+
+
+def test_pose_box_patience_keeps_the_last_box_then_the_whole_frame():
+    tracker = PoseBoxTracker((100, 200), margin=0.25, lost_patience=2)
+    kpts = np.array([[40, 20], [80, 60], [60, 40]], np.float32)
+    tracker.observe(kpts, np.ones(3, np.float32))
+    box = tracker.propose()
+    np.testing.assert_allclose(box, [30, 10, 90, 70])
+    for _ in range(2):  # lost, but still searched where it was
+        tracker.observe(kpts, np.zeros(3, np.float32))
+        np.testing.assert_array_equal(tracker.propose(), box)
+    tracker.observe(kpts, np.zeros(3, np.float32))  # 3rd miss: give up
+    np.testing.assert_array_equal(tracker.propose(), [0, 0, 200, 100])
+    tracker.observe(kpts + 10, np.ones(3, np.float32))  # found again
+    np.testing.assert_allclose(tracker.propose(), [40, 20, 100, 80])
