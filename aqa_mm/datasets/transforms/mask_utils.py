@@ -1,4 +1,4 @@
-"""Building blocks shared by :class:`VarianceMask` and :class:`TemporalMask`.
+"""Building blocks shared by the frame masks (:class:`BaseFrameMask`).
 
 Argument checks, input checks, the centring of Eq. 1 of 2M-AF (ACM MM 2024,
 §3.1) and the frame counts. Nothing here is registered.

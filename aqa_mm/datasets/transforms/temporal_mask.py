@@ -4,16 +4,13 @@ Follows 2M-AF (ACM MM 2024), §3.1 "Masking strategy": the second view keeps
 frames at regular intervals and masks the rest.
 """
 from functools import lru_cache
-from typing import Dict
+from typing import Optional
 
 import numpy as np
-from mmcv.transforms import BaseTransform
 
 from aqa_mm.registry import TRANSFORMS
-from .mask_utils import (CenterJoint, apply_frame_mask, center_keypoint,
-                         check_center_joint, check_int, check_keypoint,
-                         check_mask_ratio, check_mode, num_masked,
-                         to_keypoint_layout)
+from .base_frame_mask import BaseFrameMask
+from .mask_utils import num_masked
 
 
 @lru_cache(maxsize=64)
@@ -46,7 +43,7 @@ def interval_frames(num_frames: int, num_keep: int, mode: str) -> np.ndarray:
 
 
 @TRANSFORMS.register_module()
-class TemporalMask(BaseTransform):
+class TemporalMask(BaseFrameMask):
     """Keep frames at regular intervals, mask the rest (SME-GCN).
 
     Centres every joint on ``center_joint`` (Eq. 1 of the paper), then keeps
@@ -66,17 +63,8 @@ class TemporalMask(BaseTransform):
     keypoint score) are copied; a joint with a NaN or ±inf channel, or whose
     centre joint is missing, is zeroed.
 
-    Required Keys:
-
-        - keypoint (np.ndarray): shape (M, T, V, C)
-
-    Modified Keys (``out_key='keypoint'``):
-
-        - keypoint: shape (M, T, V, C), or (M, K, V, C) in ``'select'`` mode
-
-    Added Keys (``out_key`` other than ``'keypoint'``):
-
-        - out_key: as above; ``keypoint`` is left untouched
+    Required, modified and added keys: as :class:`BaseFrameMask`
+    (``keypoint`` in, ``out_key`` out).
 
     Args:
         mask_ratio (float): Mask ratio r_m in [0, 1).
@@ -93,43 +81,11 @@ class TemporalMask(BaseTransform):
             Defaults to ``'keypoint'``.
     """
 
-    def __init__(self,
-                 mask_ratio: float,
-                 center_joint: CenterJoint = 8,
-                 coord_channels: int = 2,
-                 mode: str = 'zero',
-                 out_key: str = 'keypoint') -> None:
-        self.mask_ratio = check_mask_ratio(mask_ratio)
-        self.center_joint = check_center_joint(center_joint)
-        self.coord_channels = check_int('coord_channels', coord_channels, 1)
-        self.mode = check_mode(mode)
-        self.out_key = out_key
-
-    def transform(self, results: Dict) -> Dict:
-        """Centre and mask ``results['keypoint']``; see the class docstring.
-
-        Args:
-            results (dict): The result dict.
-
-        Returns:
-            dict: The result dict.
-        """
-        keypoint = check_keypoint(results['keypoint'], self.coord_channels,
-                                  self.center_joint)
-        seq, _ = center_keypoint(keypoint, self.center_joint,
-                                 self.coord_channels)  # [V, C, M, T]
-        out = to_keypoint_layout(seq, keypoint.dtype)  # [M, T, V, C]
-        num_frames = out.shape[1]
+    def keep_frames(self, coords: np.ndarray,
+                    valid: Optional[np.ndarray]) -> np.ndarray:
+        """K = T − ⌊r_m·T⌋ frames at regular intervals (bool, (T,))."""
+        num_frames = coords.shape[-1]
         num_keep = num_frames - num_masked(self.mask_ratio, num_frames)
         keep = np.zeros(num_frames, dtype=bool)  # [T]
         keep[interval_frames(num_frames, num_keep, self.mode)] = True
-        results[self.out_key] = apply_frame_mask(out, keep, self.mode)
-        return results
-
-    def __repr__(self) -> str:
-        return (f'{self.__class__.__name__}('
-                f'mask_ratio={self.mask_ratio}, '
-                f'center_joint={self.center_joint!r}, '
-                f'coord_channels={self.coord_channels}, '
-                f'mode={self.mode!r}, '
-                f'out_key={self.out_key!r})')
+        return keep

@@ -258,13 +258,15 @@ def test_in_mmaction_pipeline():
 @pytest.mark.parametrize('shape, window', [((1, 103, 17, 2), 2),
                                            ((2, 9, 5, 3), 6),
                                            ((1, 4, 17, 2), 0)])
-def test_dense_fast_path_equals_general_path(shape, window):
-    """The NaN-free fast path and the general (masked-sum) path agree."""
-    from aqa_mm.datasets.transforms.variance_mask import (
-        alteration_degree, alteration_degree_dense)
+def test_all_valid_mask_equals_no_mask(shape, window):
+    """valid=None and an all-True validity give the same D, and both match
+    the loop reference (large offsets: the frame-0 shift keeps it exact)."""
     rng = np.random.default_rng(7)
-    seq = rng.normal(size=shape) * 100  # [M, T, V, C]
-    dense = alteration_degree_dense(seq, 2, window)  # score channel ignored
-    general = alteration_degree(seq[..., :2].transpose(2, 3, 0, 1).copy(),
-                                None, window)  # (V, Cc, M, T) layout
-    np.testing.assert_allclose(dense, general, rtol=1e-9)
+    seq = rng.normal(size=shape) * 100 + 1e4  # [M, T, V, C]
+    coords = seq[..., :2].transpose(2, 3, 0, 1).copy()  # (V, Cc, M, T)
+    valid = np.ones(coords.shape[:1] + coords.shape[2:], dtype=bool)
+    no_mask = alteration_degree(coords, None, window)
+    np.testing.assert_array_equal(no_mask,
+                                  alteration_degree(coords, valid, window))
+    reference = reference_degree(seq, np.ones(seq.shape[:3], bool), window)
+    np.testing.assert_allclose(no_mask, reference, rtol=1e-9)
