@@ -1,3 +1,4 @@
+from .hard_triplet_loss import HardTripletLoss
 from .infonce_loss import InfoNCELoss
 
-__all__ = ['InfoNCELoss']
+__all__ = ['HardTripletLoss', 'InfoNCELoss']
