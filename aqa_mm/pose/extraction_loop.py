@@ -130,7 +130,7 @@ def run_extraction(items: Sequence[VideoItem], out_dir: str,
             try:
                 record = extractor.extract(
                     item.path, item.sample_id, max_frames,
-                    str(vis) if visualize else None)
+                    str(vis) if visualize else None, item.frame_range)
                 atomic_pickle_dump(record, out)
                 summary.done += 1
                 summary.frames += record['total_frames']

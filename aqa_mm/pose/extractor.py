@@ -130,7 +130,8 @@ class PoseExtractor:
 
     def extract(self, video: str, frame_dir: str,
                 max_frames: Optional[int] = None,
-                vis_path: Optional[str] = None) -> dict:
+                vis_path: Optional[str] = None,
+                frame_range: Optional[Tuple[int, int]] = None) -> dict:
         """Pose record of one video.
 
         Args:
@@ -140,6 +141,9 @@ class PoseExtractor:
                 checks). Defaults to None (all).
             vis_path (str, optional): Also write an overlay video here.
                 Defaults to None.
+            frame_range (tuple[int, int], optional): Only frames
+                ``start``..``end`` (0-based, inclusive; see
+                :class:`VideoReader`). Defaults to None (all).
 
         Returns:
             dict: The pose record (see the module docstring).
@@ -148,7 +152,8 @@ class PoseExtractor:
             VideoReadError: Unreadable, non-video or zero-frame file.
             NoPersonError: No athlete in any frame.
         """
-        reader = VideoReader(video, self.batch_size, max_frames)
+        reader = VideoReader(video, self.batch_size, max_frames,
+                             frame_range=frame_range)
         writer = (OverlayVideoWriter(vis_path, reader.fps,
                                      self.estimator.meta, self.kpt_thr)
                   if vis_path else None)
