@@ -154,8 +154,8 @@ def collect_videos(source: str) -> List[VideoItem]:
     A text list file has one video file or frame folder per line; relative
     paths are relative to the list file's folder; empty lines and lines
     starting with ``#`` are skipped. A ``.csv`` list adds frame ranges and
-    ids (module docstring). Every listed path is kept, even one that is not a video: the
-    extraction then records why it failed.
+    ids (module docstring). Every listed path is kept, even one that is not
+    a video: the extraction then records why it failed.
 
     Args:
         source (str): A folder, a text or ``.csv`` list file, or a video

@@ -247,3 +247,33 @@ def convert(samples: Sequence[PlannedSample], out_file: str,
                             skipped=skipped, out_of_range=flagged,
                             notes=list(notes))
 
+
+
+def convert_single_class(samples: Sequence[PlannedSample], out_file: str,
+                         video_root: Optional[str], skip_missing: bool,
+                         dataset_name: str, class_name: str, label: str,
+                         score_range: ScoreRange,
+                         notes: Sequence[str] = ()) -> ConversionReport:
+    """:func:`convert` for a one-class data set (class id 0, COCO layout).
+
+    Args:
+        samples (Sequence[PlannedSample]): All annotated samples.
+        out_file (str): Destination ``.pkl``.
+        video_root (str, optional): See :func:`build_annotation`.
+        skip_missing (bool): See :func:`build_annotation`.
+        dataset_name (str): Stored as ``metainfo['dataset_name']``.
+        class_name (str): The one class.
+        label (str): What ``score`` is, stored as
+            ``metainfo['score_label']``.
+        score_range (tuple[float, float]): Nominal range, stored and
+            checked against.
+        notes (Sequence[str]): Remarks for the report. Defaults to ().
+
+    Returns:
+        ConversionReport: What was written, skipped and flagged.
+    """
+    metainfo = dict(dataset_name=dataset_name, classes=[class_name],
+                    keypoint_layout='coco', score_label=label,
+                    nominal_score_ranges={0: score_range})
+    return convert(samples, out_file, video_root, skip_missing, metainfo,
+                   {class_name: score_range}, notes)

@@ -1,5 +1,7 @@
 """Readers for the converters' source files: MATLAB split/score files,
-pickled lists, and the per-video pose pkls of ``tools/extract_pose.py``::
+pickled lists and dicts from outside (read with :class:`RestrictedUnpickler`,
+which builds plain containers, numbers, strings and numpy arrays only), and
+the per-video pose pkls of ``tools/extract_pose.py``::
 
     dict(frame_dir, total_frames, img_shape, original_shape,
          keypoint (M, T, V, 2), keypoint_score (M, T, V), boxes)
@@ -8,11 +10,72 @@ Every error names the file and what is wrong with it.
 """
 import os.path as osp
 import pickle
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 import numpy as np
 
 from aqa_mm.utils.cli import DataError
+
+# The only globals a released annotation pickle may name: numpy arrays and
+# scalars (numpy 1.x and 2.x module paths). Anything else (a class, a
+# function such as os.system) is refused before it is called.
+SAFE_GLOBALS = frozenset({
+    ('numpy', 'ndarray'), ('numpy', 'dtype'),
+    ('numpy.core.multiarray', '_reconstruct'),
+    ('numpy.core.multiarray', 'scalar'),
+    ('numpy._core.multiarray', '_reconstruct'),
+    ('numpy._core.multiarray', 'scalar'),
+    ('builtins', 'set'), ('builtins', 'frozenset'),
+    ('__builtin__', 'set'), ('__builtin__', 'frozenset'),
+})
+
+
+class RestrictedUnpickler(pickle.Unpickler):
+    """Unpickler that resolves only :data:`SAFE_GLOBALS`.
+
+    Released annotation pickles hold dicts, lists, tuples, numbers, strings
+    and at most numpy arrays; loading them this way cannot run code.
+
+    Args:
+        file (BinaryIO): Open binary file.
+        encoding (str): Decoding of Python 2 ``str`` objects. Defaults to
+            ``'latin1'`` (what Python 2 pickles with numpy need).
+    """
+
+    def __init__(self, file, encoding: str = 'latin1') -> None:
+        super().__init__(file, encoding=encoding)
+
+    def find_class(self, module: str, name: str) -> Any:
+        """Resolve an allowed global; refuse every other one."""
+        if (module, name) in SAFE_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(
+            f'refusing to load global {module}.{name} (only plain data and '
+            'numpy arrays are allowed)')
+
+
+def load_restricted_pickle(path: str) -> Any:
+    """Read a pickle from outside with :class:`RestrictedUnpickler`.
+
+    Args:
+        path (str): The ``.pkl`` file (Python 2 or 3).
+
+    Returns:
+        Any: Its content (plain containers, numbers, strings, arrays).
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        DataError: Naming ``path``: unreadable, truncated, or naming a
+            global that is not allowed.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path} not found')
+    try:
+        with open(path, 'rb') as f:
+            return RestrictedUnpickler(f).load()
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError,
+            AttributeError, IndexError) as exc:
+        raise DataError(f'{path}: unreadable pickle ({exc})') from exc
 
 
 def load_mat_array(path: str, key: str) -> np.ndarray:
@@ -119,13 +182,7 @@ def load_pickled_list(path: str) -> list:
     Returns:
         list: Its items, in order.
     """
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'{path} not found')
-    try:
-        with open(path, 'rb') as f:
-            items = pickle.load(f, encoding='latin1')
-    except (pickle.UnpicklingError, EOFError, ValueError) as exc:
-        raise DataError(f'{path}: unreadable pickle ({exc})') from exc
+    items = load_restricted_pickle(path)
     if isinstance(items, np.ndarray) and items.ndim >= 1:
         return list(items)
     if not isinstance(items, (list, tuple)):

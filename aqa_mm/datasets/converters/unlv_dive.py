@@ -26,7 +26,8 @@ import numpy as np
 
 from aqa_mm.utils.cli import DataError, UserError
 from .aqa7 import read_split_rows, sample_id
-from .common import ConversionReport, PlannedSample, ScoreRange, convert
+from .common import (ConversionReport, PlannedSample, ScoreRange,
+                     convert_single_class)
 from .readers import load_mat_array
 
 NUM_DIVES = 370
@@ -182,9 +183,6 @@ def convert_unlv_dive(split_dir: Optional[str], score_dir: str,
                 video=video_template.format(index=index),
                 pose_file=osp.join(pose_dir,
                                    pose_template.format(index=index))))
-    score_range = score_range or NOMINAL_SCORE_RANGES[label]
-    metainfo = dict(dataset_name='unlv_dive', classes=[CLASS_NAME],
-                    keypoint_layout='coco', score_label=label,
-                    nominal_score_ranges={0: score_range})
-    return convert(samples, out_file, data_root, skip_missing, metainfo,
-                   {CLASS_NAME: score_range})
+    return convert_single_class(
+        samples, out_file, data_root, skip_missing, 'unlv_dive', CLASS_NAME,
+        label, score_range or NOMINAL_SCORE_RANGES[label])

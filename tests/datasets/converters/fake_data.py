@@ -76,3 +76,15 @@ def make_mmfs(out: Path, counts=(('train', 7), ('test', 3)),
             with open(out / f'{split}_{kind}.pkl', 'wb') as f:
                 pickle.dump(values, f)
     return out
+
+
+def make_mtl_aqa_poses(anno_dir: Path, out: Path, skip: Iterable[str] = ()
+                       ) -> Path:
+    """A pose pkl ``<vv>_<dd>.pkl`` for every dive of the real MTL-AQA
+    annotations (except the ids in ``skip``)."""
+    from aqa_mm.datasets.converters import mtl_aqa
+    poses, skip = out / 'poses', set(skip)
+    for key in mtl_aqa.load_annotations(str(anno_dir)):
+        if mtl_aqa.sample_id(key) not in skip:
+            write_pose(poses / f'{mtl_aqa.sample_id(key)}.pkl')
+    return poses
