@@ -1,14 +1,16 @@
 """Score one video with 2M-AF: pose extraction, then the assessor.
 
     python tools/demo.py VIDEO --config CFG --checkpoint CKPT
-        [--pose-config NAME_OR_PATH] (--pose-checkpoint PATH_OR_URL |
-        --random-weights) [--out-video out.mp4] [--out-json out.json]
-        [--device cpu] [--max-frames N] [--batch-size 8] [--kpt-thr 0.3]
+        [--pose-backend hrnet|blazepose] [--pose-config NAME_OR_PATH]
+        [--pose-checkpoint PATH_OR_URL | --random-weights]
+        [--out-video out.mp4] [--out-json out.json] [--device cpu]
+        [--max-frames N] [--batch-size 8] [--kpt-thr 0.3]
         [--min-person-score 0.3] [--cfg-options KEY=VALUE ...]
 
 Extracts the athlete's skeleton with the same library and flags as
-tools/extract_pose.py (detector-free tracking; no run without pose weights
-unless ``--random-weights``), scores the video with the config's test
+tools/extract_pose.py (detector-free tracking; HRNet with
+``--pose-checkpoint`` or ``--random-weights``, else MediaPipe BlazePose,
+which needs no download; it says which), scores the video with the config's test
 pipeline (``aqa_mm.apis.inference_aqa``), prints the final score, each
 stream's score and the stream PFM chose, and optionally writes an annotated
 video (skeleton overlay + scores), atomically. ``--max-frames N`` scores only
@@ -20,7 +22,7 @@ import json
 import os.path as osp
 import sys
 import tempfile
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -30,9 +32,9 @@ from mmengine.logging import MMLogger
 
 from aqa_mm.apis import format_result, inference_aqa, init_aqa_model
 from aqa_mm.apis.inference import model_streams
-from aqa_mm.pose import (BatchedTopdown, NoPersonError, PoseExtractor,
-                         VideoReader, VideoReadError, init_pose_model)
-from aqa_mm.pose.pose_model import check_checkpoint
+from aqa_mm.pose import NoPersonError, VideoReader, VideoReadError
+from aqa_mm.pose.pose_backend import (BACKENDS, build_pose_extractor,
+                                      choose_backend, describe_backend)
 from aqa_mm.pose.visualize import OverlayVideoWriter
 from aqa_mm.utils import UserError, atomic_write_text, friendly_errors
 
@@ -44,12 +46,16 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument('--config', required=True, help='assessor config '
                    '(end to end, e.g. configs/2maf/2maf_synthetic.py)')
     p.add_argument('--checkpoint', default=None, help='assessor checkpoint')
+    p.add_argument('--pose-backend', choices=BACKENDS, default=None,
+                   help='pose estimator (default: hrnet when '
+                   '--pose-checkpoint or --random-weights is given, else '
+                   'blazepose)')
     p.add_argument('--pose-config', default=None, help='mmpose config path '
                    'or bundled name (default: HRNet-w32 COCO 256x192)')
     p.add_argument('--pose-checkpoint', default=None,
-                   help='pose weights, a path or a URL')
+                   help='HRNet weights, a path or a URL')
     p.add_argument('--random-weights', action='store_true',
-                   help='pose model without a checkpoint (tests only)')
+                   help='HRNet without a checkpoint (tests only)')
     p.add_argument('--out-video', default=None,
                    help='write an annotated video here (.mp4)')
     p.add_argument('--out-json', default=None,
@@ -64,7 +70,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument('--max-frames', type=int, default=None,
                    help='score only the first N frames (quick checks)')
     p.add_argument('--batch-size', type=int, default=8,
-                   help='frames per pose forward pass')
+                   help='HRNet: frames per pose forward pass')
     p.add_argument('--min-person-score', type=float, default=None,
                    help='fail when no keypoint score is above this '
                    '(default 0.3; 0 with --random-weights)')
@@ -167,6 +173,57 @@ def write_annotated(video: str, out: str, record: dict, result: dict,
     writer.close()
 
 
+def pose_summary(record: dict, backend: str, kpt_thr: float) -> dict:
+    """What the skeleton stream was given, for the JSON output.
+
+    Args:
+        record (dict): Pose record, ``keypoint_score`` (1, T, V).
+        backend (str): The pose backend that made it.
+        kpt_thr (float): Score of a confident joint.
+
+    Returns:
+        dict: ``backend``, ``frames_with_person`` (frames with any score
+        > 0), ``mean_keypoint_score`` (over those frames) and
+        ``median_confident_joints`` (joints >= ``kpt_thr`` per frame).
+    """
+    scores = record['keypoint_score'][0]  # (T, V)
+    found = scores.max(1) > 0  # (T,)
+    return dict(backend=backend, frames_with_person=int(found.sum()),
+                mean_keypoint_score=float(scores[found].mean())
+                if found.any() else 0.0,
+                median_confident_joints=float(np.median(
+                    (scores >= kpt_thr).sum(1))))
+
+
+def extract_skeleton(args: argparse.Namespace, backend: str
+                     ) -> Tuple[dict, dict]:
+    """The athlete's pose record and the skeleton metainfo for drawing.
+
+    Args:
+        args (argparse.Namespace): Parsed arguments.
+        backend (str): ``'hrnet'`` or ``'blazepose'``.
+
+    Returns:
+        tuple[dict, dict]: The pose record (see
+        :mod:`aqa_mm.pose.extractor`) and the estimator's mmpose metainfo.
+
+    Raises:
+        UserError: Unreadable video, or no person in it.
+    """
+    min_score = args.min_person_score
+    if min_score is None:
+        min_score = 0.0 if args.random_weights else 0.3
+    extractor = build_pose_extractor(
+        backend, args.device, args.batch_size, min_score, args.pose_config,
+        args.pose_checkpoint, args.random_weights)
+    name = osp.splitext(osp.basename(args.video))[0]
+    try:
+        record = extractor.extract(args.video, name, args.max_frames)
+    except (VideoReadError, NoPersonError) as exc:
+        raise UserError(str(exc)) from exc
+    return record, extractor.estimator.meta
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     # a quiet current logger: no per-parameter init listing from mmengine
@@ -178,29 +235,18 @@ def main(argv: Optional[List[str]] = None) -> int:
                             f'{args.max_frames}')
         if not osp.isfile(args.video):
             raise UserError(f'video not found: {args.video}')
-        check_checkpoint(args.pose_checkpoint, args.random_weights)
+        backend = choose_backend(args.pose_backend, args.pose_checkpoint,
+                                 args.random_weights, args.pose_config)
         model = init_aqa_model(args.config, args.checkpoint, args.device,
                                cfg_options=args.cfg_options)
         streams = model_streams(model)
-        pose_model = init_pose_model(args.pose_config, args.pose_checkpoint,
-                                     args.device,
-                                     random_weights=args.random_weights)
-        extractor = PoseExtractor(
-            BatchedTopdown(pose_model, args.batch_size),
-            batch_size=args.batch_size,
-            min_person_score=args.min_person_score
-            if args.min_person_score is not None
-            else 0.0 if args.random_weights else 0.3)
-        name = osp.splitext(osp.basename(args.video))[0]
-        try:
-            record = extractor.extract(args.video, name, args.max_frames)
-        except (VideoReadError, NoPersonError) as exc:
-            raise UserError(str(exc)) from exc
+        print(f'demo.py: {describe_backend(backend, args.device)}')
+        record, pose_meta = extract_skeleton(args, backend)
         with tempfile.TemporaryDirectory() as tmp:
             video = args.video
             if args.max_frames and 'rgb' in streams:
-                video = trim_video(args.video, osp.join(tmp, f'{name}.mp4'),
-                                   args.max_frames)
+                video = trim_video(args.video, osp.join(
+                    tmp, f'{record["frame_dir"]}.mp4'), args.max_frames)
             result = inference_aqa(model, dict(record, video=video),
                                    class_id=args.class_id)
         print(f'demo.py: {args.video}: {format_result(result)}')
@@ -209,12 +255,12 @@ def main(argv: Optional[List[str]] = None) -> int:
                   f"{'  <- chosen' if stream == result['stream'] else ''}")
         if args.out_json:
             atomic_write_text(json.dumps(dict(
-                result, video=args.video, frames=record['total_frames']),
+                result, video=args.video, frames=record['total_frames'],
+                pose=pose_summary(record, backend, args.kpt_thr)),
                 indent=2) + '\n', args.out_json)
         if args.out_video:
             write_annotated(args.video, args.out_video, record, result,
-                            pose_model.dataset_meta, args.kpt_thr,
-                            args.max_frames)
+                            pose_meta, args.kpt_thr, args.max_frames)
             print(f'demo.py: annotated video: {args.out_video}')
     return 0
 

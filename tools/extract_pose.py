@@ -1,11 +1,16 @@
-"""Extract the athlete's HRNet skeleton from videos: one pose pkl per video.
+"""Extract the athlete's skeleton from videos: one pose pkl per video.
 
     python tools/extract_pose.py VIDEO_LIST_OR_DIR --out-dir DIR
-        [--pose-config NAME_OR_PATH] (--pose-checkpoint PATH_OR_URL |
-        --random-weights) [--det-config NAME_OR_PATH --det-checkpoint
-        PATH_OR_URL] [--batch-size 8] [--shard i/n] [--device cpu|cuda]
-        [--visualize] [--failures FILE] [--min-person-score 0.3]
-        [--max-frames N] [--no-progress]
+        [--pose-backend hrnet|blazepose] [--pose-config NAME_OR_PATH]
+        [--pose-checkpoint PATH_OR_URL | --random-weights]
+        [--det-config NAME_OR_PATH --det-checkpoint PATH_OR_URL]
+        [--batch-size 8] [--shard i/n] [--device cpu|cuda] [--visualize]
+        [--failures FILE] [--min-person-score 0.3] [--max-frames N]
+        [--no-progress]
+
+The pose backend is HRNet (mmpose) when ``--pose-checkpoint`` or
+``--random-weights`` is given, BlazePose (MediaPipe, bundled, CPU)
+otherwise; ``--pose-backend`` chooses explicitly. The tool prints which.
 
 Under ``torchrun`` every rank takes its own shard, as with ``--shard``.
 Rerunning skips finished videos. Then merge with tools/merge_poses.py.
@@ -20,26 +25,31 @@ from typing import List, Optional, Tuple
 
 import torch
 
-from aqa_mm.pose import (BatchedTopdown, MMDetPersonDetector, PoseExtractor,
-                         collect_videos, init_pose_model, mmdet_available,
+from aqa_mm.pose import (MMDetPersonDetector, collect_videos, mmdet_available,
                          parse_shard, run_extraction, select_shard,
                          shard_from_env)
-from aqa_mm.pose.pose_model import check_checkpoint
+from aqa_mm.pose.pose_backend import (BACKENDS, build_pose_extractor,
+                                      choose_backend, describe_backend)
 from aqa_mm.utils import UserError, friendly_errors
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description='Extract athlete skeletons from '
-                                'videos with mmpose (top-down HRNet)')
+                                'videos (HRNet through mmpose, or BlazePose '
+                                'through MediaPipe)')
     p.add_argument('videos', help='folder of videos (searched recursively) '
                    'or a text file with one video path per line')
     p.add_argument('--out-dir', required=True, help='output folder')
+    p.add_argument('--pose-backend', choices=BACKENDS, default=None,
+                   help='pose estimator (default: hrnet when '
+                   '--pose-checkpoint or --random-weights is given, else '
+                   'blazepose)')
     p.add_argument('--pose-config', default=None, help='mmpose config path '
                    'or bundled name (default: HRNet-w32 COCO 256x192)')
     p.add_argument('--pose-checkpoint', default=None,
-                   help='pose weights, a path or a URL')
+                   help='HRNet weights, a path or a URL')
     p.add_argument('--random-weights', action='store_true',
-                   help='run without a checkpoint (tests only)')
+                   help='HRNet without a checkpoint (tests only)')
     p.add_argument('--det-config', default=None,
                    help='mmdet config path or bundled name (needs mmdet)')
     p.add_argument('--det-checkpoint', default=None,
@@ -47,11 +57,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument('--det-score-thr', type=float, default=0.5,
                    help='minimum person detection score')
     p.add_argument('--batch-size', type=int, default=8,
-                   help='frames (person crops) per forward pass')
+                   help='HRNet: frames (person crops) per forward pass '
+                   '(BlazePose runs frame by frame)')
     p.add_argument('--shard', default=None,
                    help='i/n: process shard i (0-based) of n')
     p.add_argument('--device', default=None,
-                   help='cpu, cuda or cuda:N (default: cuda if available)')
+                   help='cpu, cuda or cuda:N (default: cuda if available; '
+                   'BlazePose always runs on the CPU)')
     p.add_argument('--visualize', action='store_true',
                    help='also write OUT_DIR/vis/<id>.mp4 overlay videos')
     p.add_argument('--failures', default=None, help='failures file (default '
@@ -119,17 +131,19 @@ def main(argv: Optional[List[str]] = None) -> int:
             if value is not None and value < 1:
                 raise UserError(f'--{name.replace("_", "-")} must be >= 1, '
                                 f'got {value}')
-        check_checkpoint(args.pose_checkpoint, args.random_weights)
+        backend = choose_backend(args.pose_backend, args.pose_checkpoint,
+                                 args.random_weights, args.pose_config)
         shard = get_shard(args)
         items = select_shard(collect_videos(args.videos), *shard)
         device = get_device(args.device)
         detector = build_detector(args, device)
-        model = init_pose_model(args.pose_config, args.pose_checkpoint,
-                                device, random_weights=args.random_weights)
-        extractor = PoseExtractor(
-            BatchedTopdown(model, args.batch_size), detector,
-            batch_size=args.batch_size,
-            min_person_score=args.min_person_score)
+        asked = device if backend == 'hrnet' else args.device or 'cpu'
+        line = describe_backend(backend, asked, args.random_weights)
+        print(f'extract_pose.py: {line}', file=sys.stderr)
+        extractor = build_pose_extractor(
+            backend, device, args.batch_size, args.min_person_score,
+            args.pose_config, args.pose_checkpoint, args.random_weights,
+            detector)
         failures = get_failures_file(args, shard)
         summary = run_extraction(items, args.out_dir, extractor, failures,
                                  args.visualize, args.max_frames,
