@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.datasets.converters.fake_data import (make_aqa7_media, make_mmfs,
+                                                 make_mtl_aqa_poses,
                                                  make_unlv_media)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,3 +112,41 @@ def test_mmfs63_cli(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main([str(tmp_path / 'nowhere'), str(out)])
     assert 'train_data.pkl not found' in capsys.readouterr().err
+
+
+def test_mtl_aqa_cli(real_data_dir, tmp_path, capsys):
+    anno_dir = real_data_dir / 'mtl_aqa'
+    poses = make_mtl_aqa_poses(anno_dir, tmp_path, skip=['26_124'])
+    out = tmp_path / 'mtl.pkl'
+    main = _tool('mtl_aqa', 'convert_mtl_aqa')
+    args = [str(anno_dir), str(poses), str(out)]
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert 'error: 1 of 1412 annotated samples' in err and '26_124' in err
+    assert not out.exists()
+    main(args + ['--skip-missing', '--label', 'execution',
+                 '--score-range', '10,30'])
+    report = capsys.readouterr().out
+    assert report.startswith(f'wrote {out} (train ')
+    assert 'skipped 1 sample(s)' in report
+    assert "outside their class's range" in report  # failed dives score 0
+    ann = pickle.loads(out.read_bytes())
+    assert ann['metainfo']['score_label'] == 'execution'
+    assert sum(map(len, ann['split'].values())) == 1411
+
+
+def test_mtl_aqa_dive_list_cli(real_data_dir, tmp_path, capsys):
+    out = tmp_path / 'dives.csv'
+    main = _tool('mtl_aqa', 'make_dive_list')
+    main([str(real_data_dir / 'mtl_aqa'), str(tmp_path / 'frames'), str(out),
+          '--layout', 'frames'])
+    assert capsys.readouterr().out == \
+        f'wrote {out} (1412 dives, layout frames)\n'
+    assert out.read_text().splitlines()[1] == \
+        f'{tmp_path / "frames" / "01"},7376,7461,01_01'
+    with pytest.raises(SystemExit) as exc:
+        main([str(tmp_path / 'nowhere'), str(tmp_path), str(out)])
+    assert exc.value.code == 2
+    assert 'final_annotations_dict.pkl not found' in capsys.readouterr().err

@@ -257,20 +257,17 @@ def convert_single_class(samples: Sequence[PlannedSample], out_file: str,
     """:func:`convert` for a one-class data set (class id 0, COCO layout).
 
     Args:
-        samples (Sequence[PlannedSample]): All annotated samples.
-        out_file (str): Destination ``.pkl``.
-        video_root (str, optional): See :func:`build_annotation`.
-        skip_missing (bool): See :func:`build_annotation`.
+        samples, out_file, video_root, skip_missing: As for :func:`convert`.
         dataset_name (str): Stored as ``metainfo['dataset_name']``.
         class_name (str): The one class.
         label (str): What ``score`` is, stored as
             ``metainfo['score_label']``.
         score_range (tuple[float, float]): Nominal range, stored and
             checked against.
-        notes (Sequence[str]): Remarks for the report. Defaults to ().
+        notes (Sequence[str]): As for :func:`convert`. Defaults to ().
 
     Returns:
-        ConversionReport: What was written, skipped and flagged.
+        ConversionReport: The report of :func:`convert`.
     """
     metainfo = dict(dataset_name=dataset_name, classes=[class_name],
                     keypoint_layout='coco', score_label=label,
