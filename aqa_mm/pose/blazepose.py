@@ -39,9 +39,12 @@ BlazePose's tracking mode (``static_image_mode=False``) stays on: it follows
 the landmarks of the previous frame, here in the previous crop's
 coordinates. The crop is centred on the previous pose, so that offset is of
 the order of one frame's motion, which its tracker absorbs anyway; when the
-landmarks are lost it re-runs its detector, inside the crop. Landmark
-smoothing is off (it would filter across crops; HRNet is not smoothed
-either).
+landmarks are lost it re-runs its detector, inside the crop. When the crop
+jumps (IoU with the previous crop below ``jump_iou``: whole frame -> crop,
+or a new search) the old landmarks would land in the wrong place, so its
+tracker is restarted (about 0.3 s on one CPU thread) and detects afresh.
+Landmark smoothing is off (it would filter across crops; HRNet is not
+smoothed either).
 """
 from typing import Optional, Sequence, Tuple
 
@@ -50,6 +53,7 @@ import numpy as np
 
 from .blazepose_utils import (blazepose_to_coco, coco_metainfo,
                               filtered_native_stderr, landmarks_to_pixels)
+from .person_tracker import box_iou
 
 
 class BlazePoseEstimator:
@@ -65,11 +69,14 @@ class BlazePoseEstimator:
             BlazePose re-detects. Defaults to 0.5 (MediaPipe's default).
         static_image_mode (bool): Detect in every image independently
             instead of tracking. Defaults to False.
+        jump_iou (float): A crop whose IoU with the previous one is below
+            this restarts BlazePose's tracker. Defaults to 0.5.
     """
 
     def __init__(self, min_detection_confidence: float = 0.5,
                  min_tracking_confidence: float = 0.5,
-                 static_image_mode: bool = False) -> None:
+                 static_image_mode: bool = False,
+                 jump_iou: float = 0.5) -> None:
         self.meta = coco_metainfo()
         self.num_keypoints = int(self.meta['num_keypoints'])
         self.index = blazepose_to_coco(
@@ -83,7 +90,9 @@ class BlazePoseEstimator:
         with filtered_native_stderr():
             import mediapipe as mp  # prints start-up noise on fd 2
             self._solution = mp.solutions.pose.Pose
+        self.jump_iou = jump_iou
         self._pose = None
+        self._last_crop = None
 
     def reset(self) -> None:
         """Forget the tracked person (start of a new video)."""
@@ -94,6 +103,7 @@ class BlazePoseEstimator:
         if self._pose is not None:
             self._pose.close()
             self._pose = None
+        self._last_crop = None
 
     def _landmarks(self, rgb: np.ndarray) -> Optional[np.ndarray]:
         """(33, 3) normalised ``x, y, visibility`` of an RGB image, or None."""
@@ -132,6 +142,10 @@ class BlazePoseEstimator:
         scores = np.zeros((len(boxes), self.num_keypoints), np.float32)
         for i, (frame, box) in enumerate(zip(frames, boxes)):
             crop = crop_box(box, frame.shape[:2])  # (4,) int
+            if self._last_crop is not None and box_iou(
+                    self._last_crop, crop[None])[0] < self.jump_iou:
+                self.close()  # stale landmarks: track afresh
+            self._last_crop = crop
             x1, y1, x2, y2 = crop
             rgb = cv2.cvtColor(frame[y1:y2, x1:x2], cv2.COLOR_BGR2RGB)
             landmarks = self._landmarks(rgb)
