@@ -150,3 +150,21 @@ def test_mtl_aqa_dive_list_cli(real_data_dir, tmp_path, capsys):
         main([str(tmp_path / 'nowhere'), str(tmp_path), str(out)])
     assert exc.value.code == 2
     assert 'final_annotations_dict.pkl not found' in capsys.readouterr().err
+
+
+def test_mtl_aqa_cut_dives_cli(tmp_path, capsys):
+    from tests.pose.conftest import person_frames, write_video
+    write_video(tmp_path / 'event.mp4', person_frames(12))
+    dives = tmp_path / 'dives.csv'
+    dives.write_text('path,start,end,id\nevent.mp4,2,9,01_01\n'
+                     'event.mp4,10,14,01_02\n')
+    main = _tool('mtl_aqa', 'cut_dives')
+    assert main([str(dives), str(tmp_path / 'clips'), '--fps', '30']) == 1
+    out = capsys.readouterr()
+    assert out.out == 'cut_dives.py: 1 written, 0 already there, 1 failed\n'
+    assert out.err.startswith('FAILED 01_02: frame range 10..14 ends past')
+    import cv2
+    cap = cv2.VideoCapture(str(tmp_path / 'clips' / '01_01.mp4'))
+    assert cap.get(cv2.CAP_PROP_FPS) == 30
+    assert cap.get(cv2.CAP_PROP_FRAME_COUNT) == 8
+    cap.release()
