@@ -24,6 +24,7 @@ variable-length sequence are masked out of both attentions (GDLT attends
 to its zero padding; on Fis-V no training crop is padded, since every
 program has ≥ 124 clips, and GDLT tests one program at a time).
 """
+import warnings
 from typing import Dict, List, Optional, Tuple
 
 import torch
@@ -82,12 +83,14 @@ class GDLTHead(BaseModule):
             nn.BatchNorm1d(in_channels // 2), nn.ReLU(),
             nn.Conv1d(in_channels // 2, hidden_dim, kernel_size=1),
             nn.BatchNorm1d(hidden_dim))
-        self.transformer = nn.Transformer(
-            d_model=hidden_dim, nhead=num_heads,
-            num_encoder_layers=num_encoder_layers,
-            num_decoder_layers=num_decoder_layers,
-            dim_feedforward=3 * hidden_dim, dropout=dropout,
-            batch_first=True)
+        with warnings.catch_warnings():  # odd num_heads: no nested tensors
+            warnings.filterwarnings('ignore', message='enable_nested_tensor')
+            self.transformer = nn.Transformer(
+                d_model=hidden_dim, nhead=num_heads,
+                num_encoder_layers=num_encoder_layers,
+                num_decoder_layers=num_decoder_layers,
+                dim_feedforward=3 * hidden_dim, dropout=dropout,
+                batch_first=True)
         self.prototype = nn.Embedding(num_grades, hidden_dim)
         self.regressor = nn.Linear(hidden_dim, num_grades)
         self.register_buffer('grade_values', torch.linspace(0, 1, num_grades))
