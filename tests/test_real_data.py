@@ -18,3 +18,16 @@ def test_real_video_is_readable(real_data_dir):
                                     'demo_skeleton.mp4'))
     assert len(reader) == 72
     assert reader[0].shape == (1080, 1920, 3)
+
+
+def test_mtl_aqa_release_files(real_data_dir):
+    from aqa_mm.datasets.converters.readers import load_restricted_pickle
+    folder = real_data_dir / 'mtl_aqa'
+    annotations = load_restricted_pickle(
+        str(folder / 'final_annotations_dict.pkl'))
+    train = load_restricted_pickle(str(folder / 'train_split_0.pkl'))
+    test = load_restricted_pickle(str(folder / 'test_split_0.pkl'))
+    assert (len(annotations), len(train), len(test)) == (1412, 1059, 353)
+    assert set(annotations[(1, 1)]) >= {
+        'start_frame', 'end_frame', 'difficulty', 'final_score', 'position',
+        'armstand', 'rotation_type', 'ss_no', 'tw_no'}
