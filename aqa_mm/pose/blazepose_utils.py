@@ -10,6 +10,7 @@ ankles), so the map is a name lookup, checked against mediapipe's enum in
 the tests.
 """
 import contextlib
+import io
 import os
 import sys
 import tempfile
@@ -102,13 +103,15 @@ def landmarks_to_pixels(landmarks: np.ndarray, index: np.ndarray,
 def filtered_native_stderr(noise_lines: Sequence[str] = MEDIAPIPE_NOISE_LINES,
                            noise_text: Sequence[str] = MEDIAPIPE_NOISE_TEXT
                            ) -> Iterator[None]:
-    """Hold back what is written to file descriptor 2, then pass it on
-    without ``noise_text`` and without the lines holding ``noise_lines``.
+    """Hold back what is written to stderr (file descriptor 2 and
+    ``sys.stderr``), then pass it on without ``noise_text`` and without the
+    lines holding ``noise_lines``.
 
     MediaPipe's C++ code logs through absl/glog straight to fd 2, so neither
-    Python's ``logging`` nor ``GLOG_minloglevel`` reaches it (tried). Use
-    this only around the calls that print the known start-up lines: every
-    other line still comes out, after the block.
+    Python's ``logging`` nor ``GLOG_minloglevel`` reaches it (tried); its
+    import error is printed through ``sys.stderr``. Use this only around the
+    calls that print the known start-up lines: every other line still comes
+    out, after the block (fd 2's first, then ``sys.stderr``'s).
 
     Args:
         noise_lines (Sequence[str]): Substrings of the lines to drop.
@@ -117,21 +120,22 @@ def filtered_native_stderr(noise_lines: Sequence[str] = MEDIAPIPE_NOISE_LINES,
             Defaults to :data:`MEDIAPIPE_NOISE_TEXT`.
     """
     sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as held:
+    saved, python_err = os.dup(2), io.StringIO()
+    with tempfile.TemporaryFile() as held, \
+            contextlib.redirect_stderr(python_err):
         os.dup2(held.fileno(), 2)
         try:
             yield
         finally:
-            sys.stderr.flush()
             os.dup2(saved, 2)
             os.close(saved)
             held.seek(0)
             text = held.read().decode(errors='replace')
-            for cut in noise_text:
-                text = text.replace(cut, '')
-            kept = [line for line in text.splitlines(keepends=True)
-                    if not any(n in line for n in noise_lines)]
-            if kept:
-                sys.stderr.write(''.join(kept))
-                sys.stderr.flush()
+    text += python_err.getvalue()
+    for cut in noise_text:  # with its newline where it has one
+        text = text.replace(cut + '\n', '').replace(cut, '')
+    kept = [line for line in text.splitlines(keepends=True)
+            if not any(n in line for n in noise_lines)]
+    if kept:
+        sys.stderr.write(''.join(kept))
+        sys.stderr.flush()

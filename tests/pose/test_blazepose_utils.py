@@ -62,7 +62,10 @@ def test_native_noise_is_dropped_and_other_lines_kept(capfd):
         os.write(2, b'W0000 inference_feedback_manager.cc:114] Feedback\n')
         os.write(2, b'E0000 something real went wrong\n')
         print('python line', file=sys.stderr)
+        print("AttributeError: 'MessageFactory' object has no attribute "
+              "'GetPrototype'", file=sys.stderr)  # as the import prints it
     err = capfd.readouterr().err
     assert 'GetPrototype' not in err and 'Feedback' not in err
     assert 'E0000 something real went wrong\n' in err
     assert 'python line' in err
+    assert err.count('\n') == 2

@@ -1,5 +1,6 @@
-"""tools/demo.py on the real video (../shared/data/videos), random-weight
-HRNet, and a 2M-AF of configs/2maf/2maf_synthetic.py saved in the test."""
+"""tools/demo.py on the real video (../shared/data/videos), with BlazePose
+(no HRNet checkpoint) or random-weight HRNet, and a 2M-AF of
+configs/2maf/2maf_synthetic.py saved in the test."""
 import importlib.util
 import json
 from pathlib import Path
@@ -69,13 +70,52 @@ def test_demo_scores_the_real_video_and_writes_an_overlay(
     assert [p.name for p in out.parent.iterdir()] == ['demo.mp4']
 
 
+def _frames(path):
+    cap, frames = cv2.VideoCapture(str(path)), []
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            return frames
+        frames.append(frame)
+
+
+def test_demo_without_pose_weights_uses_blazepose_and_draws_it(
+        demo, checkpoint, real_data_dir, tmp_path, capsys):
+    video = real_data_dir / 'videos' / 'demo_skeleton.mp4'
+    out, js = tmp_path / 'demo.mp4', tmp_path / 'demo.json'
+    assert demo.main([str(video), '--config', CONFIG, '--checkpoint',
+                      checkpoint, '--max-frames', '16', '--out-video',
+                      str(out), '--out-json', str(js)]) == 0
+    printed = capsys.readouterr().out
+    assert 'demo.py: pose backend: blazepose (MediaPipe BlazePose' in printed
+    pose = json.loads(js.read_text())['pose']
+    assert pose['backend'] == 'blazepose'
+    assert pose['frames_with_person'] == 16
+    assert 0.5 < pose['mean_keypoint_score'] <= 1  # visibilities
+    assert pose['median_confident_joints'] >= 12
+    # the skeleton: COCO's green left-side links, on the man in black
+    # (x 900-1150), absent from the raw frames
+    frames, raw = _frames(out), _frames(video)[:16]
+    assert len(frames) == 16
+
+    def green(img):
+        b, g, r = (img[150:1000, 850:1200, i].astype(int) for i in range(3))
+        return (g > 180) & (r < 120) & (b < 120)
+    assert green(frames[4]).sum() > 200 and green(raw[4]).sum() < 20
+
+
 def test_demo_refusals_name_the_problem(demo, checkpoint, real_data_dir,
                                         tmp_path, capsys):
     video = str(real_data_dir / 'videos' / 'demo_skeleton.mp4')
     with pytest.raises(SystemExit) as info:
-        demo.main([video, '--config', CONFIG, '--checkpoint', checkpoint])
+        demo.main([video, '--config', CONFIG, '--checkpoint', checkpoint,
+                   '--pose-backend', 'hrnet'])
     assert info.value.code == 2
     assert 'no --pose-checkpoint' in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        demo.main([video, '--config', CONFIG, '--checkpoint', checkpoint,
+                   '--pose-backend', 'blazepose', '--random-weights'])
+    assert 'are HRNet options' in capsys.readouterr().err
     with pytest.raises(SystemExit):
         demo.main([str(tmp_path / 'nope.mp4'), '--config', CONFIG,
                    '--random-weights'])

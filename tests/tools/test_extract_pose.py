@@ -35,11 +35,44 @@ RANDOM = ['--random-weights', '--min-person-score', '0', '--device', 'cpu',
           '--no-progress']
 
 
-def test_refuses_to_run_without_a_checkpoint(extract_pose, tmp_path, capsys):
+def test_hrnet_refuses_to_run_without_a_checkpoint(extract_pose, tmp_path,
+                                                   capsys):
     with pytest.raises(SystemExit) as info:
-        extract_pose.main([str(tmp_path), '--out-dir', str(tmp_path / 'o')])
+        extract_pose.main([str(tmp_path), '--out-dir', str(tmp_path / 'o'),
+                           '--pose-backend', 'hrnet'])
     assert info.value.code == 2
     assert 'no --pose-checkpoint' in capsys.readouterr().err
+
+
+def test_blazepose_without_a_checkpoint(extract_pose, real_data_dir,
+                                        tmp_path, capsys):
+    """No HRNet weights: BlazePose, said in one line; the real video gets
+    real keypoints, a video without a person fails, a rerun resumes."""
+    real = real_data_dir / 'videos' / 'demo_skeleton.mp4'
+    synth = write_video(tmp_path / 'synth.mp4', person_frames(4))
+    lst = tmp_path / 'videos.txt'
+    lst.write_text(f'{real}\n{synth}\n')
+    out = tmp_path / 'poses'
+    argv = [str(lst), '--out-dir', str(out), '--max-frames', '6',
+            '--visualize', '--no-progress', '--device', 'cuda']
+    assert extract_pose.main(argv) == 1  # the box of synth.mp4 is no person
+    err = capsys.readouterr().err
+    assert [line for line in err.splitlines() if 'pose backend:' in line] \
+        == ['extract_pose.py: pose backend: blazepose (MediaPipe BlazePose, '
+            'COCO-17 from its 33 landmarks, CPU only: MediaPipe does not run '
+            'on cuda; HRNet: --pose-backend hrnet --pose-checkpoint '
+            'PATH_OR_URL)']
+    assert 'GetPrototype' not in err and 'Feedback manager' not in err
+    assert (out / 'failures.txt').read_text().startswith(f'{synth}\tno person')
+    rec = pickle.loads((out / 'demo_skeleton.pkl').read_bytes())
+    assert rec['keypoint'].shape == (1, 6, 17, 2)
+    scores = rec['keypoint_score'][0]
+    assert (scores.max(1) > 0.9).all() and scores.std() > 0
+    head = rec['keypoint'][0, :, 0]  # the nose, in pixels of 1920 x 1080
+    assert ((head > 0) & (head < (1920, 1080))).all()
+    assert (out / 'vis' / 'demo_skeleton.mp4').is_file()
+    assert extract_pose.main(argv) == 1
+    assert '1 of 2 videos already done' in capsys.readouterr().err
 
 
 def test_detector_options_need_mmdet(extract_pose, tmp_path, capsys):
