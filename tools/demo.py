@@ -10,8 +10,8 @@
 Extracts the athlete's skeleton with the same library and flags as
 tools/extract_pose.py (detector-free tracking; HRNet with
 ``--pose-checkpoint`` or ``--random-weights``, else MediaPipe BlazePose,
-which needs no download; it says which), scores the video with the config's test
-pipeline (``aqa_mm.apis.inference_aqa``), prints the final score, each
+which needs no download; it says which), scores the video with the config's
+test pipeline (``aqa_mm.apis.inference_aqa``), prints the final score, each
 stream's score and the stream PFM chose, and optionally writes an annotated
 video (skeleton overlay + scores), atomically. ``--max-frames N`` scores only
 the first N frames (both streams see the same frames). Exit status: 0 done,
