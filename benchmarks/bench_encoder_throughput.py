@@ -3,6 +3,7 @@
 One command (CPU, 2 threads)::
 
     python benchmarks/bench_encoder_throughput.py [--official /tmp/CTR-GCN]
+        [--device cuda] [--amp] [--batch 64]
 
 Times forward + backward on batches of (16, 1, 103, 17, 3) skeletons
 (COCO-17, M = 1, T = 103) for ``SMEGCN`` and for mmaction2's
@@ -21,6 +22,12 @@ backward, in ``SMEPretrainer``, for SMEGCN and for mmaction2's STGCN turned
 into a feature encoder (mean over persons, frames and joints, then an FC to
 the same 256 channels as SMEGCN's); results go to
 ``benchmarks/results/encoder_throughput_pretrain.json``.
+
+``--device cuda`` times on the GPU (``torch.cuda.synchronize`` before each
+clock read; three warm-up steps; peak ``torch.cuda.max_memory_allocated``
+of a step per model). ``--amp`` also times every model under
+``torch.autocast`` (float16 on CUDA, bfloat16 on CPU), alternating with the
+float32 runs; its rows are named ``<model> + AMP``.
 """
 import argparse
 import importlib.util
@@ -109,12 +116,44 @@ def train_step(model: nn.Module, x: torch.Tensor) -> None:
     model(x).float().mean().backward()
 
 
-def samples_per_s(step: Callable[[], None], steps: int, batch: int) -> float:
+def synchronize(device: torch.device) -> None:
+    """Wait for the device's queued kernels (no-op on CPU)."""
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
+
+
+def samples_per_s(step: Callable[[], None], steps: int, batch: int,
+                  device: torch.device = torch.device('cpu')) -> float:
     """Training samples per second over ``steps`` calls of ``step``."""
+    synchronize(device)
     start = time.perf_counter()
     for _ in range(steps):
         step()
+    synchronize(device)
     return steps * batch / (time.perf_counter() - start)
+
+
+def autocast_step(step: Callable[[], None],
+                  device: torch.device) -> Callable[[], None]:
+    """``step`` under AMP: float16 autocast on CUDA, bfloat16 on CPU."""
+    dtype = torch.float16 if device.type == 'cuda' else torch.bfloat16
+
+    def run() -> None:
+        with torch.autocast(device.type, dtype=dtype):
+            step()
+    return run
+
+
+def peak_memory_mb(step: Callable[[], None],
+                   device: torch.device) -> Optional[float]:
+    """Peak CUDA memory allocated during one ``step``, in MiB (None on CPU)."""
+    if device.type != 'cuda':
+        return None
+    synchronize(device)
+    torch.cuda.reset_peak_memory_stats(device)
+    step()
+    synchronize(device)
+    return torch.cuda.max_memory_allocated(device) / 2**20
 
 
 def gflops(model: nn.Module, x: torch.Tensor) -> float:
@@ -125,6 +164,59 @@ def gflops(model: nn.Module, x: torch.Tensor) -> float:
     flops = analyzer.total() / 1e9
     model.train()
     return flops
+
+
+def measure(steps: Dict[str, Callable[[], None]], repeats: int,
+            steps_per_repeat: int, batch: int, device: torch.device):
+    """Warm up, take each step's peak memory, then time alternating repeats.
+
+    Returns:
+        tuple[dict, dict]: name -> samples/s of each repeat; name -> peak
+        MiB of one step (None on CPU).
+    """
+    for step in steps.values():  # warm-up (CUDA: kernels, cuDNN, allocator)
+        for _ in range(3 if device.type == 'cuda' else 1):
+            step()
+    memory = {name: peak_memory_mb(step, device)
+              for name, step in steps.items()}
+    runs: Dict[str, List[float]] = {name: [] for name in steps}
+    for _ in range(repeats):
+        for name, step in steps.items():
+            runs[name].append(samples_per_s(step, steps_per_repeat, batch,
+                                            device))
+    return runs, memory
+
+
+def report(results: Dict[str, dict]) -> Dict[str, float]:
+    """Print the markdown table and return the speed ratios.
+
+    Each row is compared with mmaction2's STGCN at the same precision.
+    """
+    print('| model | params | GFLOPs/clip | samples/s | vs STGCN | peak MiB |')
+    print('|---|---|---|---|---|---|')
+    for name, r in results.items():
+        ref = results['mmaction2 STGCN' + (
+            ' + AMP' if name.endswith(' + AMP') else '')]['samples_per_s']
+        mem = ('-' if r['peak_memory_mb'] is None
+               else f"{r['peak_memory_mb']:.0f}")
+        print(f"| {name} | {r['params']:,} | {r['gflops_per_clip']:.3f} | "
+              f"{r['samples_per_s']:.2f} | {r['samples_per_s'] / ref:.2f}× | "
+              f"{mem} |")
+    speed = {name: r['samples_per_s'] for name, r in results.items()}
+    ratios = {'SMEGCN / STGCN': speed['SMEGCN (ours)']
+              / speed['mmaction2 STGCN']}
+    if 'official CTR-GCN' in speed:
+        ratios['SMEGCN / official CTR-GCN'] = (
+            speed['SMEGCN (ours)'] / speed['official CTR-GCN'])
+    if 'SMEGCN (ours) + AMP' in speed:
+        ratios['SMEGCN AMP / fp32'] = (
+            speed['SMEGCN (ours) + AMP'] / speed['SMEGCN (ours)'])
+    if 'official CTR-GCN + AMP' in speed:
+        ratios['SMEGCN / official CTR-GCN, AMP'] = (
+            speed['SMEGCN (ours) + AMP'] / speed['official CTR-GCN + AMP'])
+    for key, value in ratios.items():
+        print(f'\n{key}: {value:.2f}×')
+    return ratios
 
 
 def main(argv: Optional[List[str]] = None) -> None:
@@ -139,7 +231,12 @@ def main(argv: Optional[List[str]] = None) -> None:
                         help='training steps per repeat')
     parser.add_argument('--batch', type=int, default=16)
     parser.add_argument('--frames', type=int, default=103)
-    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--threads', type=int, default=2,
+                        help='torch CPU threads')
+    parser.add_argument('--device', default='cpu',
+                        help='cpu, cuda or cuda:N')
+    parser.add_argument('--amp', action='store_true',
+                        help='also time every model under autocast')
     parser.add_argument('--out', default=None,
                         help='JSON to write (default benchmarks/results/'
                         'encoder_throughput[_pretrain].json)')
@@ -151,19 +248,28 @@ def main(argv: Optional[List[str]] = None) -> None:
     if args.mode == 'pretrain' and args.official:
         parser.error('--official times the encoder alone; leave it out '
                      'with --mode pretrain')
+    if args.official and not os.path.isfile(
+            os.path.join(args.official, 'model', 'ctrgcn.py')):
+        parser.error(f'--official {args.official}: no model/ctrgcn.py there '
+                     '(give the root of a CTR-GCN checkout)')
+    device = torch.device(args.device)
+    if device.type == 'cuda' and not torch.cuda.is_available():
+        parser.error(f'--device {args.device}: CUDA is not available here')
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
 
-    x = torch.randn(args.batch, 1, args.frames, 17, 3)  # [N, M, T, V, C]
-    ours = SMEGCN()
+    x = torch.randn(args.batch, 1, args.frames, 17, 3,  # [N, M, T, V, C]
+                    device=device)
+    ours = SMEGCN().to(device)
     models: Dict[str, nn.Module] = {
         'SMEGCN (ours)': ours,
-        'mmaction2 STGCN': STGCN(graph_cfg=dict(layout='coco',
-                                                mode='stgcn_spatial')),
+        'mmaction2 STGCN': STGCN(graph_cfg=dict(
+            layout='coco', mode='stgcn_spatial')).to(device),
     }
     inputs = {name: x for name in models}
     if args.official:
-        official = load_official(args.official, ours.fc.out_features)
+        official = load_official(args.official,
+                                 ours.fc.out_features).to(device)
         ours.load_state_dict(official.state_dict())  # same weights
         x_off = x.permute(0, 4, 2, 3, 1).contiguous()  # [N, C, T, V, M]
         diff = (ours(x) - official(x_off)).abs().max().item()
@@ -174,9 +280,9 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     if args.mode == 'pretrain':
         x2 = torch.randn_like(x)  # the second masked view
-        models = {'SMEGCN (ours)': pretrainer(ours),
+        models = {'SMEGCN (ours)': pretrainer(ours).to(device),
                   'mmaction2 STGCN': pretrainer(
-                      PooledSTGCN(ours.fc.out_features))}
+                      PooledSTGCN(ours.fc.out_features)).to(device)}
         inputs = {name: dict(keypoint_var=x, keypoint_tem=x2)
                   for name in models}
         steps = {name: (lambda m=m, i=inputs[name]: pretrain_step(m, i))
@@ -184,43 +290,32 @@ def main(argv: Optional[List[str]] = None) -> None:
     else:
         steps = {name: (lambda m=m, i=inputs[name]: train_step(m, i))
                  for name, m in models.items()}
-    for step in steps.values():  # warm-up
-        step()
-    runs: Dict[str, List[float]] = {name: [] for name in models}
-    for _ in range(args.repeats):
-        for name, step in steps.items():
-            runs[name].append(samples_per_s(step, args.steps, args.batch))
-
+    if args.amp:
+        for name in models:
+            steps[f'{name} + AMP'] = autocast_step(steps[name], device)
+    runs, memory = measure(steps, args.repeats, args.steps, args.batch,
+                           device)
     results = {}
     for name, model in models.items():
         encoder = model.encoder if args.mode == 'pretrain' else model
         clip = x[:1] if args.mode == 'pretrain' else inputs[name][:1]
-        results[name] = dict(
-            samples_per_s=statistics.median(runs[name]),
-            runs=runs[name],
-            params=sum(p.numel() for p in model.parameters()),
-            gflops_per_clip=gflops(encoder, clip))
-    ref = results['mmaction2 STGCN']['samples_per_s']
+        flops = gflops(encoder, clip)
+        for row in [name] + ([f'{name} + AMP'] if args.amp else []):
+            results[row] = dict(
+                samples_per_s=statistics.median(runs[row]), runs=runs[row],
+                params=sum(p.numel() for p in model.parameters()),
+                gflops_per_clip=flops, peak_memory_mb=memory[row])
     what = ('SME pretraining (2 views per sample)' if args.mode == 'pretrain'
             else 'Training')
+    where = (f'{args.threads} threads' if device.type == 'cpu' else
+             torch.cuda.get_device_name(device))
     print(f'\n{what} samples/s, batch {args.batch}, T={args.frames}, '
-          f'V=17, M=1, {args.threads} threads, median of {args.repeats}:\n')
-    print('| model | params | GFLOPs/clip | samples/s | vs STGCN |')
-    print('|---|---|---|---|---|')
-    for name, r in results.items():
-        print(f"| {name} | {r['params']:,} | {r['gflops_per_clip']:.3f} | "
-              f"{r['samples_per_s']:.2f} | {r['samples_per_s'] / ref:.2f}× |")
-    ratios = {'SMEGCN / STGCN': results['SMEGCN (ours)']['samples_per_s']
-              / ref}
-    if args.official:
-        ratios['SMEGCN / official CTR-GCN'] = (
-            results['SMEGCN (ours)']['samples_per_s']
-            / results['official CTR-GCN']['samples_per_s'])
-    for key, value in ratios.items():
-        print(f'\n{key}: {value:.2f}×')
+          f'V=17, M=1, {where}, median of {args.repeats}:\n')
+    ratios = report(results)
     atomic_write_text(json.dumps(dict(
         config=vars(args), torch=torch.__version__,
         machine=platform.machine(), processor=platform.processor(),
+        device=where,
         results=results, ratios=ratios), indent=2) + '\n', args.out)
     print(f'\nwritten to {args.out}')
 

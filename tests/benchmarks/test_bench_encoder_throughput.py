@@ -1,5 +1,6 @@
 """benchmarks/bench_encoder_throughput.py with tiny settings, both modes:
-it runs, writes its JSON, and the ratio it reports is the one of its runs."""
+it runs, writes its JSON, and the ratio it reports is the one of its runs;
+with --amp the autocast rows and their ratio come along."""
 import importlib.util
 import json
 from pathlib import Path
@@ -9,8 +10,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize('mode', ['finetune', 'pretrain'])
-def test_bench_encoder_throughput_tiny(mode, tmp_path):
+@pytest.mark.parametrize('mode,amp', [('finetune', False),
+                                      ('pretrain', False), ('finetune', True)])
+def test_bench_encoder_throughput_tiny(mode, amp, tmp_path):
     spec = importlib.util.spec_from_file_location(
         'bench_encoder_throughput',
         ROOT / 'benchmarks' / 'bench_encoder_throughput.py')
@@ -18,7 +20,8 @@ def test_bench_encoder_throughput_tiny(mode, tmp_path):
     spec.loader.exec_module(bench)
     out = tmp_path / 'e.json'
     bench.main(['--mode', mode, '--repeats', '2', '--steps', '1', '--batch',
-                '2', '--frames', '8', '--threads', '1', '--out', str(out)])
+                '2', '--frames', '8', '--threads', '1', '--out', str(out),
+                *(['--amp'] if amp else [])])
     result = json.loads(out.read_text())
     ours, ref = (result['results'][k]
                  for k in ('SMEGCN (ours)', 'mmaction2 STGCN'))
@@ -28,3 +31,10 @@ def test_bench_encoder_throughput_tiny(mode, tmp_path):
     assert result['config']['mode'] == mode
     # the pretrainer adds nothing trainable to the encoder
     assert ours['params'] == 1_486_766
+    amp_rows = {k for k in result['results'] if k.endswith(' + AMP')}
+    assert amp_rows == ({'SMEGCN (ours) + AMP', 'mmaction2 STGCN + AMP'}
+                        if amp else set())
+    if amp:
+        assert result['ratios']['SMEGCN AMP / fp32'] == pytest.approx(
+            result['results']['SMEGCN (ours) + AMP']['samples_per_s']
+            / ours['samples_per_s'])

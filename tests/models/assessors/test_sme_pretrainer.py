@@ -1,4 +1,6 @@
 """SMEPretrainer: siamese InfoNCE pretraining on the built-in set."""
+import os
+
 import pytest
 import torch
 from mmengine.dataset import Compose, pseudo_collate
@@ -6,6 +8,8 @@ from mmengine.dataset import Compose, pseudo_collate
 from aqa_mm.datasets import AQADataset
 from aqa_mm.registry import MODELS
 
+# benchmarks/gpu_check.sh sets cuda; CI runs these tests on the CPU.
+DEVICE = torch.device(os.environ.get('AQA_TEST_DEVICE', 'cpu'))
 PIPELINE = [
     dict(type='PreNormalize2D'),
     dict(type='GenSkeFeat', dataset='coco', feats=['j']),
@@ -44,12 +48,15 @@ def test_views_are_masked_and_packed(batch):
 
 
 def test_pretraining_lowers_infonce(batch):
+    """On $AQA_TEST_DEVICE: the preprocessor moves both views there."""
     torch.manual_seed(0)
-    model = _model()
+    model = _model().to(DEVICE)
     optim = torch.optim.Adam(model.parameters(), lr=3e-3)
     losses = []
     for _ in range(25):
         data = model.data_preprocessor(batch, training=True)
+        assert {v.device.type for v in data['inputs'].values()} == {
+            DEVICE.type}
         loss = model(**data, mode='loss')['loss_infonce']
         optim.zero_grad()
         loss.backward()

@@ -1,4 +1,5 @@
 import copy
+import os
 
 import numpy as np
 import pytest
@@ -11,6 +12,8 @@ from aqa_mm.models.backbones.ctrgcn_utils import CTRGCUnit, MultiScaleTCN
 from aqa_mm.registry import MODELS
 
 GCN_PARAMS_COCO = 1_420_974  # official CTR-GCN, COCO-17, M=1, C=3
+# benchmarks/gpu_check.sh sets cuda; CI runs these tests on the CPU.
+DEVICE = torch.device(os.environ.get('AQA_TEST_DEVICE', 'cpu'))
 
 
 def _gcn_params(model):
@@ -205,3 +208,44 @@ def test_frozen_encoder_changes_neither_weights_nor_bn_statistics():
     unfrozen(torch.randn(2, 1, 12, 17, 3))
     assert not torch.equal(unfrozen.data_bn.running_mean,
                            torch.zeros_like(unfrozen.data_bn.running_mean))
+
+
+def test_training_step_on_test_device_matches_cpu():
+    """Forward + backward on $AQA_TEST_DEVICE give the CPU's numbers
+    (cuDNN's default TF32 convolutions: about 1e-3 relative)."""
+    torch.manual_seed(0)
+    cpu = SMEGCN(base_channels=16, out_channels=32)
+    dev = copy.deepcopy(cpu).to(DEVICE)
+    x = torch.randn(4, 1, 20, 17, 3)
+    outs = [m(inp) for m, inp in ((cpu, x), (dev, x.to(DEVICE)))]
+    assert outs[1].device.type == DEVICE.type
+    tol = dict(rtol=0, atol=0) if DEVICE.type == 'cpu' else \
+        dict(rtol=2e-2, atol=2e-2)
+    torch.testing.assert_close(outs[1].cpu(), outs[0], **tol)
+    for out in outs:
+        (out ** 2).mean().backward()
+    for (name, p_cpu), p_dev in zip(cpu.named_parameters(),
+                                    dev.parameters()):
+        scale = p_cpu.grad.abs().max().clamp_min(1e-6)
+        torch.testing.assert_close(p_dev.grad.cpu() / scale,
+                                   p_cpu.grad / scale, **tol, msg=name)
+    torch.testing.assert_close(dev.data_bn.running_mean.cpu(),
+                               cpu.data_bn.running_mean, **tol)
+
+
+def test_autocast_training_step_on_test_device():
+    """Under AMP (float16 on CUDA, bfloat16 on CPU) features stay close to
+    float32 and every gradient is finite."""
+    torch.manual_seed(0)
+    model = SMEGCN(base_channels=16, out_channels=32).to(DEVICE)
+    x = torch.randn(4, 1, 20, 17, 3, device=DEVICE)
+    ref = copy.deepcopy(model)(x)
+    dtype = torch.float16 if DEVICE.type == 'cuda' else torch.bfloat16
+    with torch.autocast(DEVICE.type, dtype=dtype):
+        out = model(x)
+    assert out.dtype == dtype
+    torch.testing.assert_close(out.float(), ref, rtol=0.1, atol=0.1)
+    out.float().pow(2).mean().backward()
+    grads = [p.grad for p in model.parameters() if p.grad is not None]
+    assert len(grads) == len(list(model.parameters()))
+    assert all(torch.isfinite(g).all() for g in grads)
