@@ -1,8 +1,9 @@
-"""Frames/s of the batched pose extractor vs per-frame inference_topdown.
+"""Frames/s of the batched pose extractor vs per-frame inference_topdown,
+and of the BlazePose backend.
 
-Both run in the same process, on the same real video, on CPU, with the same
-random HRNet-w32 weights (the speed does not depend on the weights), and
-alternate repeat by repeat so machine load hits both alike; medians are
+All run in the same process, on the same real video, on CPU, HRNet-w32 with
+the same random weights (the speed does not depend on the weights), and
+alternate repeat by repeat so machine load hits them alike; medians are
 reported.
 
 * **baseline**: decode each frame, then ``mmpose.apis.inference_topdown``
@@ -11,6 +12,10 @@ reported.
 * **ours**: :meth:`aqa_mm.pose.PoseExtractor.extract`, the full per-video
   path of tools/extract_pose.py (decode, athlete box, batched crops through
   the network, record).
+* **blazepose**: the same ``PoseExtractor.extract`` with MediaPipe BlazePose
+  (``--pose-backend blazepose``: frame by frame, on the crop around the
+  athlete). MediaPipe runs its own threads, outside torch's setting; the
+  CPU time per wall-clock second of each path is recorded (``cpu_load``).
 
     python benchmarks/bench_pose_extraction.py [--video PATH] [--frames N]
         [--repeats 3] [--batch-size 8] [--threads 1 [2 ...]]
@@ -29,13 +34,13 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import torch
 from mmengine.registry import DefaultScope
 
 from aqa_mm.pose import (BatchedTopdown, PoseExtractor, VideoReader,
-                         init_pose_model)
+                         build_pose_extractor, init_pose_model)
 from aqa_mm.utils import atomic_write_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,37 +79,45 @@ def per_frame_loop(model: torch.nn.Module, video: str,
     return count
 
 
-def timed(fn: Callable[[], int]) -> Tuple[float, int]:
-    """Frames/s and frame count of one call of ``fn`` (returns its count)."""
-    start = time.perf_counter()
+def timed(fn: Callable[[], int]) -> Tuple[float, int, float]:
+    """Frames/s, frame count and CPU seconds per wall-clock second of one
+    call of ``fn`` (which returns its frame count)."""
+    start, cpu = time.perf_counter(), time.process_time()
     count = fn()
-    return count / (time.perf_counter() - start), count
+    wall = time.perf_counter() - start
+    return count / wall, count, (time.process_time() - cpu) / wall
 
 
-def measure(baseline: Callable[..., int], ours: Callable[..., int],
-            repeats: int, threads: int) -> dict:
-    """Interleaved repeats of both at ``threads`` torch threads."""
+def measure(paths: Dict[str, Callable[..., int]], repeats: int,
+            threads: int) -> dict:
+    """Interleaved repeats of every path at ``threads`` torch threads."""
     torch.set_num_threads(threads)
-    ours(2), baseline(2)  # warm-up: kernel selection, lazy imports
-    runs, counts = dict(baseline=[], ours=[]), set()
-    load = [os.getloadavg()[0]]
+    for fn in paths.values():  # warm-up: kernel selection, lazy imports
+        fn(2)
+    runs = {name: [] for name in paths}
+    cpu_load = {name: [] for name in paths}
+    counts, load = set(), [os.getloadavg()[0]]
     for rep in range(repeats):
-        for name, fn in (('baseline', baseline), ('ours', ours)):
-            fps, count = timed(fn)
+        for name, fn in paths.items():
+            fps, count, busy = timed(fn)
             runs[name].append(fps)
+            cpu_load[name].append(busy)
             counts.add(count)
-        print(f'threads {threads}, repeat {rep + 1}/{repeats}: baseline '
-              f'{runs["baseline"][-1]:.3f} frames/s, ours '
-              f'{runs["ours"][-1]:.3f} frames/s', flush=True)
+        print(f'threads {threads}, repeat {rep + 1}/{repeats}: ' + ', '.join(
+            f'{name} {runs[name][-1]:.3f} frames/s' for name in paths),
+            flush=True)
     load.append(os.getloadavg()[0])
     assert len(counts) == 1, f'frame counts differ: {counts}'
     med = {k: statistics.median(v) for k, v in runs.items()}
-    return dict(torch_threads=threads, frames=counts.pop(),
-                baseline_fps=runs['baseline'], ours_fps=runs['ours'],
-                baseline_fps_median=med['baseline'],
-                ours_fps_median=med['ours'],
-                speedup=med['ours'] / med['baseline'],
-                load_average_1min=load)
+    result = dict(torch_threads=threads, frames=counts.pop())
+    for name in paths:
+        result[f'{name}_fps'] = runs[name]
+        result[f'{name}_fps_median'] = med[name]
+        result[f'{name}_cpu_load_median'] = statistics.median(cpu_load[name])
+    result['speedup'] = med['ours'] / med['baseline']
+    result['blazepose_vs_ours'] = med['blazepose'] / med['ours']
+    result['load_average_1min'] = load
+    return result
 
 
 def main(argv: Optional[List[str]] = None) -> dict:
@@ -123,7 +136,13 @@ def main(argv: Optional[List[str]] = None) -> dict:
     def baseline(frames: Optional[int] = args.frames) -> int:
         return per_frame_loop(baseline_model, args.video, frames)
 
-    results = [measure(baseline, ours, args.repeats, t) for t in args.threads]
+    blaze = build_pose_extractor('blazepose', 'cpu', min_person_score=0)
+
+    def blazepose(frames: Optional[int] = args.frames) -> int:
+        return blaze.extract(args.video, 'bench', frames)['total_frames']
+
+    paths = dict(baseline=baseline, ours=ours, blazepose=blazepose)
+    results = [measure(paths, args.repeats, t) for t in args.threads]
     result = dict(
         video=os.path.relpath(args.video, ROOT), device='cpu',
         cpu=platform.processor() or platform.machine(),
@@ -132,6 +151,8 @@ def main(argv: Optional[List[str]] = None) -> dict:
         weights='random (seed 0), HRNet-w32 COCO 256x192, flip test on',
         baseline='per-frame mmpose.apis.inference_topdown (whole frame)',
         ours='aqa_mm.pose.PoseExtractor.extract (tools/extract_pose.py)',
+        blazepose='PoseExtractor.extract with MediaPipe BlazePose '
+        '(--pose-backend blazepose)',
         target=TARGET, results=results,
         command='python ' + ' '.join(
             [os.path.relpath(__file__, ROOT)] + (argv or sys.argv[1:])),
@@ -140,10 +161,17 @@ def main(argv: Optional[List[str]] = None) -> dict:
     print(f'\n{results[0]["frames"]} frames of {result["video"]}, CPU, '
           f'batch {args.batch_size}, median of {args.repeats}\n\n'
           '| torch threads | per-frame `inference_topdown` (frames/s) | '
-          'batched extractor (frames/s) | speed-up |\n|---|---|---|---|')
+          'batched HRNet extractor (frames/s) | speed-up | BlazePose '
+          'extractor (frames/s) | BlazePose / batched HRNet |\n'
+          '|---|---|---|---|---|---|')
     for r in results:
         print(f'| {r["torch_threads"]} | {r["baseline_fps_median"]:.3f} | '
-              f'{r["ours_fps_median"]:.3f} | {r["speedup"]:.2f}x |')
+              f'{r["ours_fps_median"]:.3f} | {r["speedup"]:.2f}x | '
+              f'{r["blazepose_fps_median"]:.3f} | '
+              f'{r["blazepose_vs_ours"]:.2f}x |')
+        print('CPU seconds per second (median): ' + ', '.join(
+            f'{k} {r[f"{k}_cpu_load_median"]:.2f}'
+            for k in ('baseline', 'ours', 'blazepose')))
     print(f'\ntarget {TARGET}x; wrote {args.out}')
     return result
 

@@ -123,7 +123,8 @@ class PoseExtractor:
             boxes[idx] = np.stack([proposals[i] for i in idx])
             kpts[idx], scores[idx] = self.estimator(
                 [frames[i] for i in idx], boxes[idx])
-            boxes[~scores.any(1)] = 0  # nobody found in the box
+            nobody = ~scores.any(1)  # (B,) the estimator found no one
+            kpts[nobody], boxes[nobody] = 0, 0
             if isinstance(tracker, PoseBoxTracker):
                 tracker.observe(kpts[idx[-1]], scores[idx[-1]])
         return kpts, scores, boxes

@@ -64,6 +64,19 @@ def test_fallback_box_follows_the_last_pose(make_video):
                                           0.95 * 64], atol=1e-3)
 
 
+def test_nobody_found_gives_a_zero_box_and_each_video_resets(make_video):
+    """An estimator that finds nobody (scores 0, like BlazePose on an empty
+    crop) leaves zeros; the estimator is reset before every video."""
+    stub = StubEstimator(score=0.0)
+    extractor = PoseExtractor(stub, batch_size=1, min_person_score=-1)
+    path = str(make_video('v.mp4', num=3))
+    rec = extractor.extract(path, 'v')
+    assert not rec['boxes'].any() and not rec['keypoint_score'].any()
+    assert not rec['keypoint'].any()
+    extractor.extract(path, 'v')
+    assert stub.resets == 2
+
+
 def test_blank_video_has_no_person(make_video):
     path = make_video('blank.mp4', num=5, all_blank=True)
     with pytest.raises(NoPersonError, match='no person') as info:
