@@ -103,7 +103,8 @@ def pose_metrics(work: Path, out: Dict[str, str]) -> dict:
 
 
 def cache_metrics(work: Path, _out: Dict[str, str]) -> dict:
-    """Largest |cuda - cpu| / max|cpu| of the cached features per stream."""
+    """Per stream: the largest abs(device - cpu) / max abs(cpu) of the
+    cached features."""
     a, b = work / 'cache_main', work / 'cache_cpu'
     names = sorted(p.name for p in a.glob('*.npz'))
     worst: Dict[str, float] = {}
@@ -158,5 +159,6 @@ def headline(step: str, m: dict) -> str:
         return f"{m['frames']} frames at {_num(m['frames_per_s'])} frames/s"
     if step == 'cache' and m:
         diffs = ', '.join(f'{k} {v:.1e}' for k, v in m['max_rel_diff'].items())
-        return f"{m['files']} files, max |device - cpu| / max|cpu|: {diffs}"
+        return (f"{m['files']} files, max abs(device - cpu) / max abs(cpu): "
+                f"{diffs}")
     return json.dumps(m, separators=(',', ':'))[:300]
