@@ -14,6 +14,7 @@ from typing import Dict, Optional, Sequence
 
 import torch
 import torch.distributed as dist
+from mmengine.dist import all_reduce
 from mmengine.hooks import Hook
 
 from aqa_mm.registry import HOOKS
@@ -66,7 +67,9 @@ class NonFiniteLossHook(Hook):
         if dist.is_available() and dist.is_initialized():
             # every rank stops at the same iteration, none waits forever
             flag = torch.tensor([float(bool(bad))])
-            dist.all_reduce(flag)
+            # mmengine's all_reduce moves the flag to the backend's device
+            # (NCCL has no CPU backend) and back
+            all_reduce(flag)
             if flag.item() and not bad:
                 bad = {'loss (on another rank)': float('nan')}
         if not bad:
