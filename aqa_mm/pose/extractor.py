@@ -22,7 +22,8 @@ zero keypoints, score 0 and a zero box.
 A video fails with :class:`NoPersonError` when no frame has a keypoint score
 above ``min_person_score``; a blank video (all frames uniform) always fails.
 """
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import (TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple,
+                    Union)
 
 import numpy as np
 
@@ -31,8 +32,13 @@ from .person_tracker import DetectionTracker, PoseBoxTracker, is_blank
 from .video_reader import VideoReader
 from .visualize import OverlayVideoWriter
 
+if TYPE_CHECKING:
+    from .blazepose import BlazePoseEstimator
+
 # frames -> per-frame (K, 5) person detections ``x1, y1, x2, y2, score``
 Detector = Callable[[Sequence[np.ndarray]], List[np.ndarray]]
+# HRNet (BatchedTopdown) or BlazePoseEstimator; see PoseExtractor
+PoseEstimator = Union[BatchedTopdown, 'BlazePoseEstimator']
 
 
 class NoPersonError(Exception):
@@ -77,7 +83,7 @@ class PoseExtractor:
             once the athlete is lost, before the whole frame. Defaults to 0.
     """
 
-    def __init__(self, estimator: BatchedTopdown,
+    def __init__(self, estimator: 'PoseEstimator',
                  detector: Optional[Detector] = None, batch_size: int = 8,
                  min_person_score: float = 0.3, kpt_thr: float = 0.3,
                  iou_thr: float = 0.3, max_lost: int = 10,
