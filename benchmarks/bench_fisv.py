@@ -28,6 +28,7 @@ resumes from its last checkpoint. Results go to
 mean ± std over seeds is printed.
 """
 import argparse
+import datetime
 import glob
 import json
 import os
@@ -36,7 +37,6 @@ import platform
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional
 
@@ -118,6 +118,31 @@ def read_curve(work_dir: str) -> Dict[int, float]:
     return dict(sorted(curve.items()))
 
 
+def read_minutes(work_dir: str) -> float:
+    """Training wall time of a work dir: per run (timestamped folder), its
+    log's last minus first timestamp, summed (resumed runs included).
+
+    Args:
+        work_dir (str): A ``tools/train.py`` work dir.
+
+    Returns:
+        float: Minutes.
+    """
+    total = 0.0
+    for log in glob.glob(osp.join(work_dir, '2*', '2*.log')):
+        stamps = []
+        with open(log) as f:
+            for line in f:
+                try:
+                    stamps.append(datetime.datetime.strptime(
+                        line[:19], '%Y/%m/%d %H:%M:%S'))
+                except ValueError:
+                    continue
+        if len(stamps) > 1:
+            total += (stamps[-1] - stamps[0]).total_seconds() / 60
+    return total
+
+
 def run_one(run: dict, args: argparse.Namespace) -> dict:
     """Train one run (resuming) and read its result.
 
@@ -127,7 +152,8 @@ def run_one(run: dict, args: argparse.Namespace) -> dict:
 
     Returns:
         dict: ``last`` / ``best_on_test`` Spearman, ``best_epoch``,
-        ``epochs``, ``minutes``, ``curve``, ``command``.
+        ``epochs``, ``minutes`` (from the logs, see :func:`read_minutes`),
+        ``curve``, ``command``.
 
     Raises:
         RuntimeError: ``tools/train.py`` failed or did not reach the last
@@ -145,11 +171,10 @@ def run_one(run: dict, args: argparse.Namespace) -> dict:
     os.makedirs(work_dir, exist_ok=True)
     out = work_dir + '.out'
     print(f"[{run['key']}] training, output: {out}", flush=True)
-    start = time.time()
     with open(out, 'a') as f:
         code = subprocess.call(cmd, stdout=f, stderr=subprocess.STDOUT,
                                env=env, cwd=ROOT)
-    minutes = (time.time() - start) / 60
+    minutes = read_minutes(work_dir)
     curve = read_curve(work_dir)
     if code != 0 or run['epochs'] not in curve:
         raise RuntimeError(f"{run['key']}: tools/train.py exited with {code}"
@@ -236,6 +261,10 @@ def main(argv: Optional[List[str]] = None) -> None:
         with open(args.out) as f:
             report = json.load(f)
     results = report['results']
+    for key, res in results.items():    # wall times from the logs
+        work_dir = osp.join(args.work_dir, key.replace('/', '_'))
+        if osp.isdir(work_dir):
+            res['minutes'] = round(read_minutes(work_dir), 2)
     if not args.report_only:
         for score in args.scores:
             ann = osp.join(args.data_root, f'fisv_{score}.pkl')

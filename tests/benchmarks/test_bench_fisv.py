@@ -48,6 +48,16 @@ def test_curve_keeps_the_latest_value_of_a_resumed_epoch(tmp_path):
     assert bench_fisv.read_curve(str(tmp_path)) == {1: 0.1, 2: 0.25, 3: 0.3}
 
 
+def test_minutes_sum_the_logs_of_resumed_runs(tmp_path):
+    for stamp, lines in (('20260101_000000', ['00:00:00', '00:10:30']),
+                         ('20260101_010000', ['01:00:00', '01:05:00'])):
+        (tmp_path / stamp).mkdir()
+        (tmp_path / stamp / f'{stamp}.log').write_text(''.join(
+            f'2026/01/01 {t} - mmengine - INFO - x\nno stamp here\n'
+            for t in lines))
+    assert bench_fisv.read_minutes(str(tmp_path)) == 15.5
+
+
 def test_summary_is_mean_and_population_std():
     results = {f'gdlt/tes/e5/seed{i}': dict(
         head='gdlt', score='tes', epochs=5, seed=i, last=v, best_on_test=b,
