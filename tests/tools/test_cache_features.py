@@ -60,10 +60,21 @@ def test_cache_is_reproducible_and_matches_init_aqa_model(tmp_path):
     ds_cfg.update(split='test')
     dataset = DATASETS.build(ds_cfg)
     batch = model.data_preprocessor(pseudo_collate([dataset[0]]), False)
-    with torch.no_grad():
-        feats = model.extract_feat(batch['inputs'])
+    # one thread, as the caching runs: another thread count sums in another
+    # order (the random-weight skeleton features are ~700, so float32
+    # rounding alone reached 2e-4 when an earlier test left 2 threads)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with torch.no_grad():
+            feats = model.extract_feat(batch['inputs'])
+    finally:
+        torch.set_num_threads(threads)
     name = feature_filename(batch['data_samples'][0].metainfo['frame_dir'])
     cached = load_features(str(outs[0] / name))
     for stream in ('rgb', 'skeleton'):
-        assert np.allclose(feats[stream][0].numpy(), cached[stream],
-                           atol=1e-4), stream
+        # float32 rounding of the intermediate sums, not a different model:
+        # other weights or inputs differ by the size of the values
+        scale = np.abs(cached[stream]).max()
+        np.testing.assert_allclose(feats[stream][0].numpy(), cached[stream],
+                                   rtol=0, atol=1e-5 * scale, err_msg=stream)
