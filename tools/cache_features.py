@@ -57,7 +57,7 @@ def main() -> None:
         if args.checkpoint and not osp.isfile(args.checkpoint):
             raise UserError(f'checkpoint not found: {args.checkpoint}')
         # Seed as aqa_mm.apis.init_aqa_model does, so that a backbone without
-        # a checkpoint (the synthetic configs' untrained I3D) is rebuilt
+        # a checkpoint (e.g. an I3D with init_cfg=None) is rebuilt
         # identically later, e.g. by tools/demo.py with a cached-trained head.
         torch.manual_seed(args.seed)
         model = MODELS.build(cfg.model)
