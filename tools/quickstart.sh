@@ -38,24 +38,41 @@ else
     "$PY" tools/data/synthetic/generate_synthetic.py --out-dir "$DATA_DIR"
 fi
 
-run() {  # run LOG CMD...: quiet unless it fails
+progress() {  # mmengine's log -> one console line per (EVERY-th) epoch
+    awk -v every="${EVERY:-1}" '
+    /Epoch\(train\)/ && match($0, /\[[0-9]+\]\[ *[0-9]+\/[0-9]+\]/) {
+        split(substr($0, RSTART + 1, RLENGTH - 2), a, /\]\[ *|\//)
+        if (a[2] == a[3] && (a[1] == 1 || a[1] % every == 0)) {
+            loss = match($0, /loss: [0-9.]+/) ? substr($0, RSTART, RLENGTH) : ""
+            eta = match($0, /eta: [0-9:]+/) ? ", " substr($0, RSTART, RLENGTH) : ""
+            print "   epoch " a[1] ": " loss eta; fflush()
+        }
+    }
+    /Epoch\(val\)/ && match($0, /\[[0-9]+\]/) {
+        epoch = substr($0, RSTART + 1, RLENGTH - 2)
+        if (match($0, /aqa\/spearman: [-0-9.]+/)) {
+            print "   epoch " epoch ": validation " substr($0, RSTART, RLENGTH); fflush()
+        }
+    }
+    /^\[(train|val|test)\] [0-9]+ samples/ { print "   " $0; fflush() }'
+}
+
+run() {  # run LOG CMD...: full log to LOG, progress lines to the console
     local log=$1; shift
-    "$@" > "$log" 2>&1 || { tail -20 "$log"; echo "failed; full log: $log" >&2; exit 1; }
+    if ! "$@" 2>&1 | tee "$log" | progress; then
+        tail -20 "$log"; echo "failed; full log: $log" >&2; exit 1
+    fi
 }
 
 echo "== [2/6] SME-GCN self-supervised pretraining ($PRETRAIN)"
 run "$WORK_DIR/pretrain.log" "$PY" tools/train.py "$PRETRAIN" \
     --work-dir "$WORK_DIR/pretrain" --resume --cfg-options "${DATA_OPTS[@]}"
-grep -E "Epoch\(train\).*loss_infonce" "$WORK_DIR/pretrain.log" \
-    | sed -E 's/^.*Epoch\(train\) *\[([0-9]+)\].*loss_infonce: ([0-9.]+).*/   epoch \1: InfoNCE \2/' \
-    | awk 'NR==1 || /epoch (5|10|15):/' || true
 ENCODER="$WORK_DIR/pretrain/$(xargs basename < "$WORK_DIR/pretrain/last_checkpoint")"
 
 echo "== [3/6] finetuning for AQA from $ENCODER ($FINETUNE)"
 run "$WORK_DIR/finetune.log" "$PY" tools/train.py "$FINETUNE" \
     --work-dir "$WORK_DIR/finetune" --resume --cfg-options "${DATA_OPTS[@]}" \
     "${EVAL_OPTS[@]}" "model.backbone.init_cfg.checkpoint=$ENCODER"
-grep -E "Epoch\(val\)" "$WORK_DIR/finetune.log" | sed 's/^.*Epoch(val)/   val/' | cut -c1-100 || true
 
 echo "== [4/6] evaluating the last finetuned checkpoint on the test split"
 CKPT="$WORK_DIR/finetune/$(xargs basename < "$WORK_DIR/finetune/last_checkpoint")"
@@ -98,7 +115,7 @@ for variant in 2maf_synthetic_cached 2maf_synthetic_cached_safe; do
     if [[ $variant == *safe ]]; then
         opts+=("train_dataloader.dataset.pipeline.0.preference_file=$FEATS/preferences_k5_s0.pkl")
     fi
-    run "$WORK_DIR/$variant.log" "$PY" tools/train.py "$cfg" \
+    EVERY=20 run "$WORK_DIR/$variant.log" "$PY" tools/train.py "$cfg" \
         --work-dir "$WORK_DIR/$variant" --resume --cfg-options "${opts[@]}"
     ck="$WORK_DIR/$variant/$(xargs basename < "$WORK_DIR/$variant/last_checkpoint")"
     run "$WORK_DIR/$variant.test.log" "$PY" tools/test.py "$cfg" "$ck" \
