@@ -65,8 +65,12 @@ class StrictPretrainedInit:
             UserError: If no key matches, keys are missing / unexpected, or
                 shapes differ (tools print it as a one-line error).
         """
+        # logger='current': mmengine's "Loads checkpoint by ... backend"
+        # line goes to the run's log (and follows its level) instead of a
+        # bare print on every model build
         ckpt = _load_checkpoint(self.checkpoint,
-                                map_location=self.map_location)
+                                map_location=self.map_location,
+                                logger='current')
         state = (ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict)
                  else ckpt)
         if self.prefix:
