@@ -37,8 +37,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description='Extract athlete skeletons from '
                                 'videos (HRNet through mmpose, or BlazePose '
                                 'through MediaPipe)')
-    p.add_argument('videos', help='folder of videos (searched recursively) '
-                   'or a text file with one video path per line')
+    p.add_argument('videos', help='folder of videos (searched recursively; '
+                   'else of frame folders), a text file with one video path '
+                   'or frame folder per line, or a .csv list (path,start,'
+                   'end,id: frame ranges, e.g. dives of whole-event videos)')
     p.add_argument('--out-dir', required=True, help='output folder')
     p.add_argument('--pose-backend', choices=BACKENDS, default=None,
                    help='pose estimator (default: hrnet when '
