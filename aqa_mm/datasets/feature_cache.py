@@ -30,18 +30,23 @@ def feature_filename(frame_dir: str) -> str:
     return str(frame_dir).replace('/', '__').replace('\\', '__') + '.npz'
 
 
-def save_features(path: str, feats: Mapping[str, np.ndarray]) -> None:
+def save_features(path: str, feats: Mapping[str, np.ndarray],
+                  ndim: int = 1) -> None:
     """Write ``feats`` to ``path`` atomically.
 
     Args:
         path (str): Destination ``.npz``.
-        feats (Mapping[str, ndarray]): Stream name → 1-D feature (C,).
+        feats (Mapping[str, ndarray]): Stream name → feature, 1-D (C,)
+            clip features, or (T, C) with T >= 1 for feature sequences.
+        ndim (int): 1 for (C,) features, 2 for (T, C) sequences.
+            Defaults to 1.
     """
+    shape = '1-D (C,)' if ndim == 1 else '(T, C) with T >= 1'
     arrays = {}
     for key, value in feats.items():
         value = np.asarray(value, dtype=np.float32)
-        if value.ndim != 1:
-            raise ValueError(f'feature {key!r} for {path} must be 1-D (C,), '
+        if value.ndim != ndim or (ndim == 2 and value.shape[0] == 0):
+            raise ValueError(f'feature {key!r} for {path} must be {shape}, '
                              f'got shape {value.shape}')
         if not np.isfinite(value).all():
             raise DataError(f'feature {key!r} for {path} has NaN/inf values')

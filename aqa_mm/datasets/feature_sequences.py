@@ -26,9 +26,9 @@ from typing import Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 
-from aqa_mm.datasets.feature_cache import feature_filename
+from aqa_mm.datasets.feature_cache import feature_filename, save_features
 from aqa_mm.utils.cli import DataError
-from aqa_mm.utils.io import atomic_open, atomic_pickle_dump
+from aqa_mm.utils.io import atomic_pickle_dump
 
 #: Label-file format → {score name: column}.
 LABEL_COLUMNS = dict(fisv=dict(TES=1, PCS=2), **{'id-score': dict(score=1)})
@@ -85,29 +85,6 @@ def read_label_file(path: str, fmt: str = 'fisv',
     if not pairs:
         raise DataError(f'label file {path} has no samples')
     return pairs
-
-
-def save_feature_sequence(path: str, feats: Mapping[str, np.ndarray]) -> None:
-    """Write one sample's sequences to ``path`` atomically.
-
-    Args:
-        path (str): Destination ``.npz``.
-        feats (Mapping[str, ndarray]): Stream name → (T, C) array, T ≥ 1.
-
-    Raises:
-        DataError: A sequence that is not (T, C) or has NaN/inf values.
-    """
-    arrays = {}
-    for key, value in feats.items():
-        value = np.asarray(value, dtype=np.float32)
-        if value.ndim != 2 or value.shape[0] == 0:
-            raise DataError(f'feature {key!r} for {path} must be (T, C) with '
-                            f'T >= 1, got shape {value.shape}')
-        if not np.isfinite(value).all():
-            raise DataError(f'feature {key!r} for {path} has NaN/inf values')
-        arrays[key] = value
-    with atomic_open(path, 'wb') as f:
-        np.savez(f, **arrays)
 
 
 def load_sequence_npy(path: str) -> np.ndarray:
@@ -192,7 +169,7 @@ def import_feature_sequences(feature_dir: str,
             name = feature_filename(sid)
             path = osp.join(feat_out, name)
             if overwrite or not osp.isfile(path):
-                save_feature_sequence(path, {stream: arr})
+                save_features(path, {stream: arr}, ndim=2)
                 summary['written'] += 1
             else:
                 summary['kept'] += 1

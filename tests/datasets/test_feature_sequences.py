@@ -8,10 +8,9 @@ import pytest
 import torch
 from mmengine.dataset import pseudo_collate
 
-from aqa_mm.datasets.feature_cache import load_features
+from aqa_mm.datasets.feature_cache import load_features, save_features
 from aqa_mm.datasets.feature_sequences import (import_feature_sequences,
-                                               read_label_file,
-                                               save_feature_sequence)
+                                               read_label_file)
 from aqa_mm.registry import DATASETS, MODELS
 from aqa_mm.utils.cli import DataError
 from tests.datasets.fisv_fixture import LENGTHS, make_fisv_raw
@@ -89,8 +88,11 @@ def test_import_rejects_bad_inputs(tmp_path, imported):
         import_feature_sequences(str(raw['features']), dict(a=pairs),
                                  str(tmp_path / 'o2'), 'x.pkl')
     with pytest.raises(DataError, match='NaN'):
-        save_feature_sequence(str(tmp_path / 'n.npz'),
-                              dict(rgb=np.full((2, 3), np.nan)))
+        save_features(str(tmp_path / 'n.npz'),
+                      dict(rgb=np.full((2, 3), np.nan)), ndim=2)
+    with pytest.raises(ValueError, match=r'\(T, C\) with T >= 1'):
+        save_features(str(tmp_path / 'e.npz'), dict(rgb=np.zeros((0, 3))),
+                      ndim=2)
 
 
 def _dataset(out, split, pipeline):
