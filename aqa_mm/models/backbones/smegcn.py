@@ -36,7 +36,7 @@ class SMEGCN(BaseModule):
     time, which makes training about 1.2× faster than CTR-GCN's layout with
     the same outputs (``benchmarks/bench_encoder_throughput.py``).
 
-    Two outputs:
+    Three outputs:
 
     - ``forward(x)`` with ``out_type='feature'``: the paper's encoder
       feature, (N, C^s): the map averaged over M, T and V, then dropout and
@@ -44,6 +44,8 @@ class SMEGCN(BaseModule):
     - ``forward_map(x)`` (and ``forward(x)`` with ``out_type='map'``): the
       map before pooling, (N, M, 4·base, T', V) with T' = ceil(T / 4), the
       layout of mmaction2's ``STGCN`` that its ``GCNHead`` pools.
+    - ``forward_pooled(x)``: that map averaged over M, T' and V,
+      (N, 4·base), before the FC layer (either ``out_type``).
 
     Args:
         graph_cfg (dict, optional): mmaction2 ``Graph`` config. Its
@@ -148,6 +150,22 @@ class SMEGCN(BaseModule):
             x = getattr(self, f'l{i}')(x)                    # [N*M, C', V, T']
         return x.view(N, M, *x.shape[1:])                   # [N, M, C', V, T']
 
+    def forward_pooled(self, x: torch.Tensor) -> torch.Tensor:
+        """The globally pooled map, before dropout and ``fc``.
+
+        The features a finetuning head sees (``GCNHead`` pools the map the
+        same way), not the pretraining projection; what the representation
+        evaluation (kNN, linear probe) should look at.
+
+        Args:
+            x (Tensor): Skeletons, (N, M, T, V, C).
+
+        Returns:
+            Tensor: (N, C') with C' = 4·base_channels, the map averaged
+            over persons, joints and time.
+        """
+        return self._forward_units(x).mean(dim=(1, 3, 4))    # [N, C']
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Encode skeletons.
 
@@ -160,5 +178,5 @@ class SMEGCN(BaseModule):
         """
         if self.out_type == 'map':
             return self.forward_map(x)
-        x = self._forward_units(x).mean(dim=(1, 3, 4))       # [N, C']
+        x = self.forward_pooled(x)                           # [N, C']
         return self.fc(self.drop(x))                         # [N, C^s]

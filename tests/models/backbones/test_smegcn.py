@@ -249,3 +249,15 @@ def test_autocast_training_step_on_test_device():
     grads = [p.grad for p in model.parameters() if p.grad is not None]
     assert len(grads) == len(list(model.parameters()))
     assert all(torch.isfinite(g).all() for g in grads)
+
+
+def test_forward_pooled_is_the_mean_of_the_map_before_fc():
+    model = SMEGCN(base_channels=16, out_channels=8).eval()
+    x = torch.randn(2, 1, 12, 17, 3)
+    pooled = model.forward_pooled(x)
+    assert pooled.shape == (2, 64)
+    expected = model.forward_map(x).mean(dim=(1, 3, 4))  # over M, T', V
+    torch.testing.assert_close(pooled, expected)
+    torch.testing.assert_close(model(x), model.fc(pooled))
+    map_model = SMEGCN(base_channels=16, out_type='map').eval()
+    assert map_model.forward_pooled(x).shape == (2, 64)
