@@ -76,7 +76,7 @@ def _pretrainer_checkpoint(backbone_cfg, tmp_path: Path) -> dict:
 
 
 def test_there_are_transfer_configs():
-    assert len(CONFIGS) == 9
+    assert len(CONFIGS) == 12
 
 
 @pytest.mark.parametrize('path', CONFIGS,
@@ -170,3 +170,51 @@ def test_nw_ucla_schedule_steps_at_epoch_10_as_ctrgcn():
         lrs.append(optim.param_groups[0]['lr'])
         scheduler.step()
     assert lrs == pytest.approx([0.1] * 10 + [0.01] * 3)
+
+
+HARDER_PRETEXT = {  # config suffix -> (has view_aug, has projector)
+    '': (False, False), '_view_aug': (True, False),
+    '_projector': (False, True), '_view_aug_projector': (True, True)}
+
+
+@pytest.mark.parametrize('suffix', HARDER_PRETEXT)
+def test_pretext_option_configs_merge_into_the_parent(suffix):
+    """Each child's one ``model = dict(...)`` line merges into the parent's
+    model (which used ``_delete_`` on ITS base) and changes only that."""
+    from aqa_mm.models.utils import MLPProjector, RandomSkeletonAffine
+    parent = Config.fromfile(TRANSFER / 'nw_ucla_xview_pretrain.py').model
+    cfg = Config.fromfile(TRANSFER / f'nw_ucla_xview_pretrain{suffix}.py')
+    added = {k: v for k, v in cfg.model.items() if k not in parent}
+    assert {k: v for k, v in cfg.model.items() if k in parent} == parent
+    view_aug, projector = HARDER_PRETEXT[suffix]
+    assert set(added) == ({'view_aug'} if view_aug else set()) | (
+        {'projector'} if projector else set())
+    cfg.model.encoder.base_channels = 8
+    model = MODELS.build(cfg.model)
+    assert isinstance(model.view_aug, RandomSkeletonAffine) == view_aug
+    assert isinstance(model.projector, MLPProjector) == projector
+    if projector:   # after the encoder's fc (C^s = 256)
+        assert model.projector.in_channels == cfg.model.encoder.out_channels
+    assert model.loss_module.temperature == 0.1
+
+
+def test_finetune_loads_encoder_of_a_view_aug_projector_checkpoint(tmp_path):
+    """Finetuning from a pretrainer with a projector loads strictly: the
+    'projector.' keys are outside prefix 'encoder.'."""
+    pre_cfg = Config.fromfile(
+        TRANSFER / 'nw_ucla_xview_pretrain_view_aug_projector.py').model
+    pre_cfg.encoder.base_channels = 16
+    pretrainer = MODELS.build(pre_cfg)
+    state = pretrainer.state_dict()
+    assert any(k.startswith('projector.') for k in state)
+    path = tmp_path / 'pretrain.pth'
+    torch.save(dict(state_dict=state), path)
+
+    cfg = Config.fromfile(TRANSFER / 'nw_ucla_xview_finetune.py')
+    cfg.model.backbone.base_channels = 16
+    cfg.model.cls_head.in_channels = 64
+    cfg.model.backbone.init_cfg.checkpoint = str(path)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    for key, value in model.backbone.state_dict().items():
+        torch.testing.assert_close(value, state['encoder.' + key])

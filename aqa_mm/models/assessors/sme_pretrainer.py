@@ -18,6 +18,20 @@ class SMEPretrainer(BaseModel):
     away. The encoder's weights are saved under the ``encoder.`` prefix, which
     is what the finetuning configs load.
 
+    Two options make the pretext harder; both are off by default (the
+    paper's setup):
+
+    - ``view_aug``: in ``'loss'`` mode each view gets its own random
+      spatial augmentation before the encoder (e.g.
+      ``dict(type='RandomSkeletonAffine')``), so the two views no longer
+      share their coordinates, as in SimCLR / AimCLR.
+    - ``projector``: a head between the encoder and the loss in ``'loss'``
+      mode (e.g. ``dict(type='MLPProjector', in_channels=256,
+      hidden_channels=256, out_channels=128)``), saved under
+      ``projector.``, which the finetuning configs' ``prefix='encoder.'``
+      leaves out (SimCLR / MoCo v2). ``'predict'`` and ``'tensor'`` give
+      the encoder feature, the representation that is transferred.
+
     Args:
         encoder (dict): Encoder config returning (N, C^s) features, e.g.
             ``dict(type='SMEGCN', ...)``.
@@ -25,6 +39,12 @@ class SMEPretrainer(BaseModel):
             ``dict(type='InfoNCELoss')`` (Eq. 4, τ = 0.1).
         view_keys (Sequence[str]): The two input keys, in the order (f̂, f̃)
             of Eq. 4. Defaults to ``('keypoint_var', 'keypoint_tem')``.
+        view_aug (dict, optional): Config of a module mapping
+            (N, M, T, V, C) to the same shape, drawn independently for each
+            view in ``'loss'`` mode. Defaults to None (no augmentation).
+        projector (dict, optional): Config of a module mapping (2N, C^s)
+            features to (2N, C^p) before the loss. Defaults to None (the
+            loss sees the encoder features).
         data_preprocessor (dict, optional): Defaults to
             ``dict(type='MultiInputDataPreprocessor')``.
         init_cfg (dict, optional): Weight init. Defaults to None.
@@ -34,6 +54,8 @@ class SMEPretrainer(BaseModel):
                  encoder: dict,
                  loss: Optional[dict] = None,
                  view_keys: Sequence[str] = ('keypoint_var', 'keypoint_tem'),
+                 view_aug: Optional[dict] = None,
+                 projector: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
@@ -45,12 +67,17 @@ class SMEPretrainer(BaseModel):
         self.encoder = MODELS.build(encoder)
         self.loss_module = MODELS.build(loss or dict(type='InfoNCELoss'))
         self.view_keys = tuple(view_keys)
+        self.view_aug = MODELS.build(view_aug) if view_aug else None
+        self.projector = MODELS.build(projector) if projector else None
 
-    def extract_feat(self, inputs: Dict[str, torch.Tensor]) -> tuple:
+    def extract_feat(self, inputs: Dict[str, torch.Tensor],
+                     augment: bool = False) -> tuple:
         """Encode both views in one pass through the shared encoder.
 
         Args:
             inputs (dict[str, Tensor]): Each view (N, M, T, V, C).
+            augment (bool): Apply ``view_aug`` (if set) to each view with
+                its own draw. Defaults to False.
 
         Returns:
             tuple[Tensor, Tensor]: Features (N, C^s) of view 1 and view 2.
@@ -64,6 +91,8 @@ class SMEPretrainer(BaseModel):
         if view_a.shape != view_b.shape:
             raise ValueError(f'the two views differ in shape: '
                              f'{tuple(view_a.shape)} vs {tuple(view_b.shape)}')
+        if augment and self.view_aug is not None:
+            view_a, view_b = self.view_aug(view_a), self.view_aug(view_b)
         feats = self.encoder(torch.cat([view_a, view_b]))    # [2N, C^s]
         return feats.chunk(2)
 
@@ -76,16 +105,23 @@ class SMEPretrainer(BaseModel):
         Args:
             inputs (dict[str, Tensor]): The two views, each (N, M, T, V, C).
             data_samples (list, optional): Carried through in predict mode.
-            mode (str): ``'loss'`` → ``{'loss_infonce'}``; ``'predict'`` →
-                samples with ``ssl_feature`` (view-1 feature, (C^s,));
-                ``'tensor'`` → the two feature tensors.
+            mode (str): ``'loss'`` → ``{'loss_infonce'}`` (with
+                ``view_aug`` and ``projector`` if set); ``'predict'`` →
+                samples with ``ssl_feature`` (view-1 encoder feature,
+                (C^s,)); ``'tensor'`` → the two encoder feature tensors,
+                each (N, C^s). Neither of the last two augments or projects.
 
         Returns:
             dict | list | tuple: See ``mode``.
         """
-        feat_a, feat_b = self.extract_feat(inputs)
         if mode == 'loss':
+            feat_a, feat_b = self.extract_feat(inputs, augment=True)
+            if self.projector is not None:
+                # one pass over both views: BN statistics over all 2N
+                feats = self.projector(torch.cat([feat_a, feat_b]))
+                feat_a, feat_b = feats.chunk(2)               # [N, C^p] each
             return dict(loss_infonce=self.loss_module(feat_a, feat_b))
+        feat_a, feat_b = self.extract_feat(inputs)
         if mode == 'predict':
             for sample, feat in zip(data_samples, feat_a.detach().cpu()):
                 sample.set_field(feat, 'ssl_feature')

@@ -94,3 +94,93 @@ def test_encoder_keys_load_into_finetuning_backbone(tmp_path):
     backbone.init_weights()
     for key, value in backbone.state_dict().items():
         assert torch.equal(value, pre.encoder.state_dict()[key]), key
+
+
+def _hard_model(**kwargs):
+    """The pretrainer with both pretext options (view_aug and projector)."""
+    return MODELS.build(dict(
+        type='SMEPretrainer',
+        encoder=dict(type='SMEGCN', base_channels=8, out_channels=16),
+        view_aug=dict(type='RandomSkeletonAffine', coord_channels=2),
+        projector=dict(type='MLPProjector', in_channels=16,
+                       hidden_channels=16, out_channels=8), **kwargs))
+
+
+def _encoder_inputs(model, data, mode):
+    """The (2N, M, T, V, C) batch the encoder sees in ``mode``."""
+    seen = []
+    handle = model.encoder.register_forward_pre_hook(
+        lambda module, args: seen.append(args[0].detach().clone()))
+    model(**data, mode=mode)
+    handle.remove()
+    return seen[0]
+
+
+def test_view_aug_gives_each_view_its_own_draw(batch):
+    """Two identical views reach the encoder different in 'loss' mode,
+    unchanged in the other modes and without view_aug."""
+    torch.manual_seed(0)
+    data = _model().data_preprocessor(batch, training=True)
+    data['inputs']['keypoint_tem'] = data['inputs']['keypoint_var'].clone()
+    view = data['inputs']['keypoint_var']
+    seen = _encoder_inputs(_hard_model().train(), data, 'loss')
+    view_a, view_b = seen.chunk(2)
+    assert not torch.allclose(view_a, view_b, atol=1e-4)
+    assert not torch.allclose(view_a, view, atol=1e-4)
+    assert torch.equal(view_a[..., 2], view[..., 2])   # score untouched
+    for model, mode in [(_hard_model().train(), 'tensor'),
+                        (_model().train(), 'loss')]:
+        view_a, view_b = _encoder_inputs(model, data, mode).chunk(2)
+        assert torch.equal(view_a, view) and torch.equal(view_b, view)
+
+
+def test_view_aug_and_projector_loss_and_gradients(batch):
+    torch.manual_seed(0)
+    model = _hard_model().train()
+    data = model.data_preprocessor(batch, training=True)
+    loss = model(**data, mode='loss')['loss_infonce']
+    assert torch.isfinite(loss)
+    loss.backward()
+    # data_bn is the encoder's first layer: the gradient crosses all of it
+    # (CTRGC's conv1/conv2 get none at first: their alpha starts at 0)
+    for name, param in model.named_parameters():
+        if name.startswith(('encoder.data_bn.', 'encoder.fc.',
+                            'projector.')):
+            assert param.grad is not None and param.grad.abs().sum() > 0, name
+    # predict / tensor give the encoder feature (C^s = 16), not the
+    # projection (8)
+    feat_a, _ = model.eval()(**data, mode='tensor')
+    assert feat_a.shape[1] == 16
+
+
+def test_projector_changes_the_loss(batch):
+    torch.manual_seed(0)
+    plain = _model().train()
+    torch.manual_seed(0)
+    with_head = MODELS.build(dict(
+        type='SMEPretrainer',
+        encoder=dict(type='SMEGCN', base_channels=8, out_channels=16),
+        projector=dict(type='MLPProjector', in_channels=16,
+                       hidden_channels=16, out_channels=8))).train()
+    with_head.encoder.load_state_dict(plain.encoder.state_dict())
+    data = plain.data_preprocessor(batch, training=True)
+    assert not torch.allclose(plain(**data, mode='loss')['loss_infonce'],
+                              with_head(**data, mode='loss')['loss_infonce'])
+
+
+def test_projector_is_saved_apart_and_encoder_loads_strictly(tmp_path):
+    pre = _hard_model()
+    keys = list(pre.state_dict())
+    head = [k for k in keys if k.startswith('projector.')]
+    assert head and all(k.startswith(('encoder.', 'projector.'))
+                        for k in keys)
+    assert len(head) == len(pre.projector.state_dict())
+    path = tmp_path / 'pre.pth'
+    torch.save(dict(state_dict=pre.state_dict()), path)
+    backbone = MODELS.build(dict(
+        type='SMEGCN', base_channels=8, out_channels=16,
+        init_cfg=dict(type='StrictPretrained', checkpoint=str(path),
+                      prefix='encoder.')))
+    backbone.init_weights()
+    for key, value in backbone.state_dict().items():
+        assert torch.equal(value, pre.encoder.state_dict()[key]), key
