@@ -1,0 +1,260 @@
+"""The report of ``bench_nw_ucla_semi.py``: read the finished runs, evaluate
+the pretraining checkpoints on frozen features, tabulate and plot.
+
+Not a command of its own; ``bench_nw_ucla_semi.py --report-only`` calls it.
+"""
+import glob
+import json
+import os.path as osp
+import re
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+
+from bench_nw_ucla_semi import (CONFIGS, FINETUNE_EPOCHS, PASSES_PER_EPOCH,
+                                SUBSETS, VARIANTS, final_top1, fmt, mean_std)
+
+#: classification results of benchmarks/bench_nw_ucla.py (whole split, one
+#: seed, 5-pass CPU pretraining), shown as the 100 % row until this bench
+#: has its own 100 % runs
+PREVIOUS_100 = osp.join(osp.dirname(osp.abspath(__file__)), 'results',
+                        'nw_ucla.json')
+
+
+def _loader(cfg, split: str):
+    """A test-pipeline NW-UCLA dataloader over ``split``, in file order."""
+    from mmengine.runner import Runner
+    dataset = dict(type='PoseDataset', ann_file=cfg.ann_file, split=split,
+                   pipeline=cfg.test_pipeline, test_mode=True)
+    return Runner.build_dataloader(dict(
+        batch_size=64, num_workers=0, dataset=dataset,
+        sampler=dict(type='DefaultSampler', shuffle=False)))
+
+
+def checkpoint_features(variant: str, epoch: int, args) -> Dict[str, object]:
+    """Frozen encoder features of the training and test views, cached.
+
+    ``epoch`` 0 is the randomly initialised encoder (seed 0), the control
+    every pretrained checkpoint must beat.
+
+    Args:
+        variant (str): Key of ``VARIANTS``.
+        epoch (int): Pretraining epoch (checkpoint ``epoch_<epoch>.pth``).
+        args (argparse.Namespace): The bench's arguments.
+
+    Returns:
+        dict: ``train`` (N, C), ``train_labels`` (N,), ``train_names``
+        (N,), ``test`` (M, C), ``test_labels`` (M,) arrays.
+    """
+    cache = osp.join(args.work_dir, f'features_{variant}_e{epoch}.npz')
+    if osp.exists(cache):
+        with np.load(cache) as data:
+            return dict(data)
+    import torch
+    from mmengine.config import Config
+    from mmengine.runner import load_checkpoint
+    from mmaction.utils import register_all_modules
+
+    from aqa_mm.evaluation.representation_eval import extract_features
+    from aqa_mm.registry import MODELS
+    register_all_modules()
+    cfg = Config.fromfile(osp.join(CONFIGS, VARIANTS[variant]))
+    cfg.ann_file = args.ann_file
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    if epoch > 0:
+        load_checkpoint(model, osp.join(args.work_dir, f'pretrain_{variant}',
+                                        f'epoch_{epoch}.pth'),
+                        map_location='cpu', logger='silent')
+    torch.set_num_threads(args.threads)
+    out = {}
+    for split, key in (('xview_train', 'train'), ('xview_val', 'test')):
+        loader = _loader(cfg, split)
+        feats, labels = extract_features(model.encoder, loader)
+        out[key], out[f'{key}_labels'] = feats, labels
+        if key == 'train':
+            out['train_names'] = np.array([
+                loader.dataset.get_data_info(i)['frame_dir']
+                for i in range(len(loader.dataset))])
+    tmp = cache[:-len('.npz')] + '.tmp.npz'
+    np.savez(tmp, **out)
+    import os
+    os.replace(tmp, cache)
+    return out
+
+
+def frozen_eval(feats: Dict[str, object], fractions: List[int],
+                seeds: List[int]) -> Dict[str, dict]:
+    """kNN and linear-probe top-1 with every labelled subset as reference.
+
+    Args:
+        feats (dict): From :func:`checkpoint_features`.
+        fractions (list[int]): Labelled percentages; 100 is always added.
+        seeds (list[int]): Subset seeds.
+
+    Returns:
+        dict: ``'<pct>'`` → ``dict(knn=cell, probe=cell)``, cells from
+        :func:`mean_std` over seeds (100 %: one value).
+    """
+    from aqa_mm.datasets.label_subset import read_subset, subset_key
+    from aqa_mm.evaluation.representation_eval import (knn_top1,
+                                                       linear_probe_top1)
+    names = list(feats['train_names'])
+    out = {}
+    for fraction in sorted(set(fractions) | {100}):
+        knn, probe = [], []
+        for seed in (seeds if fraction < 100 else [0]):
+            if fraction < 100:
+                keep = set(read_subset(SUBSETS, subset_key(fraction / 100,
+                                                           seed)))
+                rows = np.array([n in keep for n in names])
+            else:
+                rows = np.ones(len(names), bool)
+            train = (feats['train'][rows], feats['train_labels'][rows],
+                     feats['test'], feats['test_labels'])
+            knn.append(knn_top1(*train))
+            probe.append(linear_probe_top1(*train, seed=seed))
+        out[str(fraction)] = dict(knn=mean_std(knn), probe=mean_std(probe))
+    return out
+
+
+def epoch_losses(work_dir: str) -> Dict[int, float]:
+    """Mean logged InfoNCE loss per (1-based) pretraining epoch."""
+    losses: Dict[int, List[float]] = {}
+    for scalars in sorted(glob.glob(osp.join(work_dir, '2*', 'vis_data',
+                                             'scalars.json'))):
+        with open(scalars) as f:
+            for line in f:
+                rec = json.loads(line)
+                if 'loss' in rec and 'epoch' in rec:
+                    losses.setdefault(int(rec['epoch']), []).append(
+                        rec['loss'])
+    return {e: float(np.mean(v)) for e, v in sorted(losses.items())}
+
+
+def pretrain_curves(args) -> Dict[str, list]:
+    """Per variant: one point per checkpoint (and the random init)."""
+    curves = {}
+    for variant in VARIANTS:
+        work_dir = osp.join(args.work_dir, f'pretrain_{variant}')
+        epochs = sorted(int(re.findall(r'epoch_(\d+)\.pth', p)[0]) for p in
+                        glob.glob(osp.join(work_dir, 'epoch_*.pth')))
+        if not epochs:
+            continue
+        losses = epoch_losses(work_dir)
+        points = []
+        for epoch in [0] + epochs:
+            feats = checkpoint_features(variant, epoch, args)
+            points.append(dict(
+                epoch=epoch, passes=epoch * PASSES_PER_EPOCH,
+                infonce=losses.get(epoch),
+                frozen=frozen_eval(feats, args.fractions, args.seeds)))
+            print(f'[{variant}] {epoch * PASSES_PER_EPOCH} passes: kNN '
+                  f'{points[-1]["frozen"]["100"]["knn"]["mean"]:.2f} %, '
+                  f'probe {points[-1]["frozen"]["100"]["probe"]["mean"]:.2f}'
+                  ' % (100 % labels)', flush=True)
+        curves[variant] = points
+    return curves
+
+
+def classification(args) -> Dict[str, dict]:
+    """Per labelled fraction: scratch and every finetuned encoder."""
+    out = {}
+    for fraction in args.fractions:
+        rows = {'scratch': [final_top1(osp.join(
+            args.work_dir, f'scratch_p{fraction}_s{s}')) for s in args.seeds]}
+        for variant, epoch in args.finetune_from:
+            rows[f'finetune_{variant}_e{epoch}'] = [final_top1(osp.join(
+                args.work_dir, f'finetune_{variant}_e{epoch}_p{fraction}_s{s}'
+            )) for s in args.seeds]
+        out[str(fraction)] = {k: dict(per_seed=v, **(mean_std(v) or {}))
+                              for k, v in rows.items()}
+    return out
+
+
+def build_report(args) -> dict:
+    """Everything the bench measured, as one JSON-able dict."""
+    return dict(seeds=args.seeds, fractions=args.fractions,
+                finetune_epochs=FINETUNE_EPOCHS,
+                finetune_from=[f'{v}:{e}' for v, e in args.finetune_from],
+                subsets=osp.relpath(SUBSETS, osp.dirname(CONFIGS)),
+                classification=classification(args),
+                curves=pretrain_curves(args))
+
+
+def _cell(row: dict) -> Optional[dict]:
+    return row if row.get('n') else None
+
+
+def report_table(report: dict) -> str:
+    """Markdown: labelled fraction × scratch / finetuned / kNN / probe."""
+    finetuned = report['finetune_from']
+    head = ['labels', 'scratch'] + [f'SME {f} + finetune' for f in finetuned]
+    head += [f'kNN ({f})' for f in finetuned]
+    head += [f'linear probe ({f})' for f in finetuned]
+    rows = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+    for fraction in report['fractions'] + [100]:
+        cls = report['classification'].get(str(fraction), {})
+        cells = [f'{fraction} %', fmt(_cell(cls.get('scratch', {})))]
+        cells += [fmt(_cell(cls.get(f'finetune_{f.replace(":", "_e")}', {})))
+                  for f in finetuned]
+        for kind in ('knn', 'probe'):
+            for f in finetuned:
+                variant, epoch = f.split(':')
+                point = [p for p in report['curves'].get(variant, [])
+                         if p['epoch'] == int(epoch)]
+                cells.append(fmt(point[0]['frozen'][str(fraction)][kind])
+                             if point else '–')
+        rows.append('| ' + ' | '.join(cells) + ' |')
+    scratch, finetune = previous_full_split()
+    if scratch is not None and '100' not in report['classification']:
+        rows.append(f'\n100 % classification, from bench_nw_ucla.py (one '
+                    f'seed, 5-pass pretraining): scratch {scratch:.2f}, SME '
+                    f'+ finetune {finetune:.2f}')
+    return '\n'.join(rows)
+
+
+def plot_curve(report: dict, path: str) -> bool:
+    """kNN and probe top-1 against pretraining passes, one line per variant.
+
+    Returns:
+        bool: False when there is no curve to draw.
+    """
+    if not report['curves']:
+        return False
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    for ax, fraction in zip(axes, ('100', '10')):
+        for variant, points in report['curves'].items():
+            x = [p['passes'] for p in points]
+            for kind, style in (('knn', '-o'), ('probe', '--s')):
+                y = [p['frozen'][fraction][kind]['mean'] for p in points]
+                ax.plot(x, y, style, label=f'{variant} {kind}')
+        ax.set_title(f'frozen features, {fraction} % labels as reference')
+        ax.set_xlabel('pretraining passes over the 1,020 sequences')
+        ax.grid(alpha=.3)
+    axes[0].set_ylabel('NW-UCLA view-3 top-1 (%)')
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    tmp = path[:-len('.png')] + '.tmp.png'
+    import os
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    os.replace(tmp, path)
+    return True
+
+
+def previous_full_split() -> Tuple[Optional[float], Optional[float]]:
+    """Scratch and finetune top-1 of bench_nw_ucla.py (100 %, one seed)."""
+    if not osp.exists(PREVIOUS_100):
+        return None, None
+    with open(PREVIOUS_100) as f:
+        results = json.load(f)['results']
+
+    def last(name):
+        acc = results.get(name, {}).get('top1', {})
+        return acc[max(acc, key=int)] if acc else None
+    return last('scratch'), last('finetune')
