@@ -142,6 +142,14 @@ def run_all(args: argparse.Namespace) -> None:
     cls = list(classification_plans(args).items())
     # scratch first: it needs nothing, so it overlaps the pretraining
     cls.sort(key=lambda item: 'needs' in item[1])
+    if args.steps:
+        known = dict(pre + cls)
+        unknown = [s for s in args.steps if s not in known]
+        if unknown:
+            raise SystemExit(f'--steps: unknown {unknown}; the plan has '
+                             f'{sorted(known)}')
+        pre = [(s, known[s]) for s in args.steps if s.startswith('pre')]
+        cls = [(s, known[s]) for s in args.steps if not s.startswith('pre')]
 
     def run_lane(steps, pretraining=None) -> None:
         for name, plan in steps:
@@ -213,6 +221,9 @@ def main(argv: Optional[List[str]] = None) -> None:
                         help='run one lane only (e.g. while another process '
                         'runs the other); finetuning steps whose encoder '
                         'does not exist yet are skipped')
+    parser.add_argument('--steps', nargs='+',
+                        help='run only these steps (work-dir names, e.g. '
+                        'scratch_p10_s1), in this order')
     parser.add_argument('--report-only', action='store_true',
                         help='read finished work dirs, train nothing')
     parser.add_argument('--out', default=osp.join(

@@ -30,7 +30,7 @@ def _args(tmp_path, **kw):
                 work_dir=str(tmp_path / 'wd'), variants=['faithful'],
                 pretrain_epochs=2, finetune_from=[('faithful', 2)],
                 fractions=[10], seeds=[0, 1], threads=1, lanes=2,
-                only=None)
+                only=None, steps=None)
     args.update(kw)
     return argparse.Namespace(**args)
 
@@ -63,6 +63,12 @@ def test_classification_lane_skips_missing_encoder(bench, tmp_path,
     semi.run_all(_args(tmp_path))  # both lanes: pretraining "makes" nothing
     assert ran[0] == 'pretrain_faithful' or 'pretrain_faithful' in ran
     assert 'finetune_faithful_e2_p10_s0' not in ran
+    ran.clear()
+    semi.run_all(_args(tmp_path, lanes=1, steps=['scratch_p10_s1',
+                                                 'pretrain_faithful']))
+    assert ran == ['pretrain_faithful', 'scratch_p10_s1']
+    with pytest.raises(SystemExit, match='unknown'):
+        semi.run_all(_args(tmp_path, steps=['scratch_p50_s0']))
 
 
 def _fake_run(work_dir: Path, acc: float):
