@@ -35,6 +35,7 @@ from mmaction.datasets import BaseActionDataset
 
 from aqa_mm.datasets.feature_cache import feature_filename
 from aqa_mm.datasets.folds import assign_folds
+from aqa_mm.datasets.label_subset import checked_subset
 from aqa_mm.registry import DATASETS
 from aqa_mm.utils.cli import DataError
 
@@ -70,7 +71,17 @@ class AQADataset(BaseActionDataset):
             part='val')`` keeps fold 0, ``part='train'`` the other folds.
             This carves a validation set out of the training split, so
             that decisions such as :class:`PFMFallbackHook`'s never look at
-            the test split. Defaults to None (the whole split).
+            the test split. With ``label_subset`` it works inside the
+            subset. Defaults to None (the whole split).
+        label_subset_file (str, optional): JSON of labelled subsets of the
+            split, from ``tools/data/make_label_subsets.py`` (drawn per
+            ``class_id``, see :mod:`~aqa_mm.datasets.label_subset`).
+            Defaults to None.
+        label_subset (str, optional): The subset of ``label_subset_file``
+            to keep, e.g. ``'10%/seed0'``; the two go together. Applied
+            after ``split`` and ``class_ids``, before ``holdout``.
+            ``range_split``'s score ranges stay those of the whole split.
+            Defaults to None (the whole split).
         **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`
             (``test_mode``, ``indices``, ...).
     """
@@ -85,11 +96,19 @@ class AQADataset(BaseActionDataset):
                  range_split: str = 'train',
                  data_prefix: Optional[Dict[str, str]] = None,
                  holdout: Optional[dict] = None,
+                 label_subset_file: Optional[str] = None,
+                 label_subset: Optional[str] = None,
                  **kwargs) -> None:
         if modality not in ('Pose', 'RGB', 'RGBPose', 'Feature'):
             raise ValueError("modality must be 'Pose', 'RGB', 'RGBPose' or "
                              f"'Feature', got {modality!r}")
+        if (label_subset_file is None) != (label_subset is None):
+            raise ValueError('label_subset_file and label_subset go together'
+                             f'; got label_subset_file={label_subset_file!r}'
+                             f', label_subset={label_subset!r}')
         self.holdout = self._check_holdout(holdout)
+        self.label_subset_file = label_subset_file
+        self.label_subset = label_subset
         self.split = split
         self.class_ids = None if class_ids is None else set(class_ids)
         self.num_keypoints = num_keypoints
@@ -146,6 +165,15 @@ class AQADataset(BaseActionDataset):
                         if a.get('class_id') in self.class_ids]
         return selected
 
+    def _apply_label_subset(self, data_list: List[dict],
+                            content: dict) -> List[dict]:
+        if self.label_subset is None:
+            return data_list
+        keep = checked_subset(self.label_subset_file, self.label_subset,
+                              content['split'][self.split],
+                              f'{self.ann_file} [{self.split}]')
+        return [a for a in data_list if a['frame_dir'] in keep]
+
     def _apply_holdout(self, data_list: List[dict]) -> List[dict]:
         if self.holdout is None:
             return data_list
@@ -164,11 +192,12 @@ class AQADataset(BaseActionDataset):
         """
         content = self._read_annotation_file()
         annos = content['annotations']
-        data_list = self._apply_holdout(
-            self._select(annos, self.split, content))
+        data_list = self._apply_holdout(self._apply_label_subset(
+            self._select(annos, self.split, content), content))
         if not data_list:
             raise DataError(f'{self.ann_file}: split {self.split!r} has no '
                             f'samples (class_ids={self.class_ids}, '
+                            f'label_subset={self.label_subset!r}, '
                             f'holdout={self.holdout})')
         data_list = [self._resolve_paths(dict(item)) for item in data_list]
         self._validate(data_list)

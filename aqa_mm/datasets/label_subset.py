@@ -7,14 +7,21 @@ that the subsets are fixed by ``(seed, fraction)`` and nested: for one seed
 the 5 % subset is contained in the 10 % one, which is contained in the whole
 split. :func:`write_subsets` writes them down (JSON, atomically) so that
 every run reads the same names; :class:`~aqa_mm.datasets.SubsetPoseDataset`
-reads them back.
+(mmaction2 skeleton pkls, class field ``label``) and
+:class:`~aqa_mm.datasets.AQADataset` (``label_subset_file`` /
+``label_subset``; class field ``class_id``) read them back.
 """
 import json
-from typing import Dict, Iterable, List, Sequence, Tuple
+import os.path as osp
+from typing import Collection, Dict, Iterable, List, Sequence, Set, Tuple
 
 import numpy as np
 
+from aqa_mm.utils.cli import DataError
 from aqa_mm.utils.io import atomic_write_text
+
+#: annotation format -> the field holding the class the draw stratifies by
+LABEL_KEYS = {'pose': 'label', 'aqa': 'class_id'}
 
 
 def subset_key(fraction: float, seed: int) -> str:
@@ -117,3 +124,68 @@ def read_subset(subset_file: str, key: str) -> List[str]:
         raise KeyError(f'{subset_file} has no subset {key!r}; it has '
                        f'{sorted(subsets)}')
     return list(subsets[key])
+
+
+def split_samples(content: dict, split: str,
+                  label_key: str) -> List[Tuple[str, int]]:
+    """The (frame_dir, class) pairs of one split of an annotation dict.
+
+    Args:
+        content (dict): ``dict(split={name: [frame_dir, ...]},
+            annotations=[...])``, mmaction2's skeleton pkl or aqa_mm's
+            extension of it.
+        split (str): Split name, e.g. ``'train'``.
+        label_key (str): The class field (``LABEL_KEYS``): ``'label'``
+            (mmaction2) or ``'class_id'`` (aqa_mm).
+
+    Returns:
+        list[tuple[str, int]]: In annotation order.
+
+    Raises:
+        DataError: Unknown split (lists the known ones) or an annotation of
+            the split without ``label_key``.
+    """
+    splits = content.get('split', {})
+    if split not in splits:
+        raise DataError(f'no split {split!r}; it has {sorted(splits)}')
+    names = set(splits[split])
+    annos = [a for a in content['annotations'] if a['frame_dir'] in names]
+    lacking = [a['frame_dir'] for a in annos if label_key not in a]
+    if lacking:
+        raise DataError(f'{len(lacking)} annotations of split {split!r} have '
+                        f'no {label_key!r} field, e.g. {lacking[:3]}')
+    return [(a['frame_dir'], int(a[label_key])) for a in annos]
+
+
+def checked_subset(subset_file: str, key: str, split_names: Collection[str],
+                   source: str) -> Set[str]:
+    """The frame_dirs of a subset, all checked to be in the split.
+
+    Args:
+        subset_file (str): JSON from :func:`write_subsets`.
+        key (str): Subset key, e.g. ``'10%/seed0'``.
+        split_names (Collection[str]): frame_dirs of the split the subset
+            is meant to be drawn from.
+        source (str): That split, for messages (e.g. ``'ann.pkl [train]'``).
+
+    Returns:
+        set[str]: The subset's frame_dirs.
+
+    Raises:
+        FileNotFoundError: No ``subset_file`` (names it and the key).
+        DataError: No ``key`` in the file (names both and the keys it has),
+            or the subset names samples the split lacks.
+    """
+    if not osp.isfile(subset_file):
+        raise FileNotFoundError(
+            f'label subset file not found: {subset_file} (subset {key!r}; '
+            'write it with tools/data/make_label_subsets.py)')
+    try:
+        names = set(read_subset(subset_file, key))
+    except KeyError as exc:
+        raise DataError(exc.args[0]) from exc
+    missing = sorted(names - set(split_names))
+    if missing:
+        raise DataError(f'{subset_file} subset {key!r} names {len(missing)} '
+                        f'samples not in {source}, e.g. {missing[:3]}')
+    return names

@@ -31,7 +31,16 @@ test_pipeline = [
     dict(type='FormatGCNInput', num_person=1),
     dict(type='PackAQAInputs')
 ]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+# Label regimes (benchmarks/bench_aqa_label_regimes.py): train on one
+# written-down labelled subset of the train split instead of all of it, e.g.
+#   S=benchmarks/results/aqa_label_subsets.json
+#   --cfg-options train_dataloader.dataset.label_subset_file=$S \
+#       train_dataloader.dataset.label_subset=10%/seed0
+# (keys '5%/seed0' ... '10%/seed2'; None: the whole split). The schedule
+# stays 30 epochs, so fewer labels also means fewer iterations.
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline,
+                                     label_subset_file=None,
+                                     label_subset=None))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
 

@@ -134,3 +134,69 @@ def test_missing_video_is_named(small_synthetic, tmp_path):
         AQADataset(str(small_synthetic / 'synthetic_aqa.pkl'), pipeline=[],
                    split='train', modality='RGB',
                    data_prefix=dict(video=str(tmp_path)))
+
+
+# ------------------------------------------------ label_subset (regimes)
+def _subsets(tmp_path, ann, fractions=(0.5, ), seeds=(0, )):
+    from aqa_mm.datasets.label_subset import split_samples, write_subsets
+    samples = split_samples(pickle.load(open(ann, 'rb')), 'train',
+                            'class_id')
+    path = tmp_path / 'subsets.json'
+    return str(path), write_subsets(samples, fractions, seeds, str(path))
+
+
+def _names(ds):
+    return [ds.get_data_info(i)['frame_dir'] for i in range(len(ds))]
+
+
+def test_label_subset_keeps_exactly_the_subset(tiny_ann, tmp_path):
+    path, subsets = _subsets(tmp_path, tiny_ann, seeds=(0, 1))
+    for key in ('50%/seed0', '50%/seed1'):
+        ds = AQADataset(tiny_ann, pipeline=[], split='train',
+                        label_subset_file=path, label_subset=key)
+        assert sorted(_names(ds)) == subsets[key]
+        assert len(ds) == 6      # 3 of each class's 6
+    assert subsets['50%/seed0'] != subsets['50%/seed1']
+    whole = AQADataset(tiny_ann, pipeline=[], split='train')
+    unset = AQADataset(tiny_ann, pipeline=[], split='train',
+                       label_subset_file=None, label_subset=None)
+    assert _names(unset) == _names(whole) and len(whole) == 12
+
+
+def test_label_subset_with_class_ids_and_holdout(tiny_ann, tmp_path):
+    path, subsets = _subsets(tmp_path, tiny_ann)
+    kw = dict(pipeline=[], split='train', label_subset_file=path,
+              label_subset='50%/seed0')
+    ds = AQADataset(tiny_ann, class_ids=[1], **kw)
+    assert set(_names(ds)) == {n for n in subsets['50%/seed0']
+                               if int(n[-3:]) % 2 == 1}  # class = i % 2
+    parts = [set(_names(AQADataset(tiny_ann, holdout=dict(
+        num_folds=3, fold=0, part=part), **kw))) for part in ('val', 'train')]
+    # holdout works inside the subset: its two parts partition it
+    assert parts[0] | parts[1] == set(subsets['50%/seed0'])
+    assert not parts[0] & parts[1] and len(parts[0]) == 2
+
+
+def test_label_subset_errors_name_file_and_key(tiny_ann, tmp_path):
+    path, _ = _subsets(tmp_path, tiny_ann)
+    with pytest.raises(DataError, match=r"subsets\.json has no subset "
+                       r"'10%/seed0'; it has \['50%/seed0'\]"):
+        AQADataset(tiny_ann, pipeline=[], split='train',
+                   label_subset_file=path, label_subset='10%/seed0')
+    with pytest.raises(FileNotFoundError,
+                       match=r"nowhere\.json \(subset '50%/seed0'"):
+        AQADataset(tiny_ann, pipeline=[], split='train',
+                   label_subset_file=str(tmp_path / 'nowhere.json'),
+                   label_subset='50%/seed0')
+    with pytest.raises(ValueError, match='go together'):
+        AQADataset(tiny_ann, pipeline=[], split='train',
+                   label_subset_file=path)
+
+
+def test_label_subset_from_another_split_is_refused(tiny_ann, tmp_path):
+    path, _ = _subsets(tmp_path, tiny_ann)
+    # drawn from train, loaded on test: every name is foreign to the split
+    with pytest.raises(DataError, match=r"subsets\.json subset '50%/seed0' "
+                       r'names 6 samples not in .*tiny_aqa\.pkl \[test\]'):
+        AQADataset(tiny_ann, pipeline=[], split='test',
+                   label_subset_file=path, label_subset='50%/seed0')

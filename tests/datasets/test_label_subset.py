@@ -101,3 +101,49 @@ def test_tool_names_a_missing_split(tmp_path, capsys):
                                  '--split', 'xview_train'])
     assert exc.value.code == 2
     assert "no split 'xview_train'" in capsys.readouterr().err
+
+
+def _aqa_pkl(tmp_path, **kw):
+    from tests.conftest import make_annotations
+    path = tmp_path / 'aqa.pkl'
+    path.write_bytes(pickle.dumps(make_annotations(**kw)))
+    return path
+
+
+def test_tool_on_an_aqa_annotation_file(tmp_path, capsys):
+    ann = _aqa_pkl(tmp_path, num_train=40, num_test=10)
+    out = tmp_path / 'subsets.json'
+    make_label_subsets.main([str(ann), str(out), '--fractions', '0.1', '0.5',
+                             '--seeds', '0', '1'])   # auto: aqa, split train
+    data = json.loads(out.read_text())
+    assert data['source'].endswith('aqa.pkl:train')
+    assert data['num_samples'] == 40
+    assert data['per_class']['10%/seed1'] == [2, 2]     # by class_id
+    content = pickle.loads(ann.read_bytes())
+    samples = [(a['frame_dir'], a['class_id']) for a in content['annotations']
+               if a['frame_dir'] in set(content['split']['train'])]
+    assert data['subsets']['50%/seed0'] == stratified_subset(samples, 0.5, 0)
+    assert '10%/seed0: 4 of 40' in capsys.readouterr().out
+
+
+def test_tool_single_class_is_a_plain_fraction(tmp_path):
+    from tests.conftest import make_annotations
+    content = make_annotations(num_train=20, num_test=4)
+    for a in content['annotations']:
+        a['class_id'] = 0
+    ann = tmp_path / 'one.pkl'
+    ann.write_bytes(pickle.dumps(content))
+    out = tmp_path / 'subsets.json'
+    make_label_subsets.main([str(ann), str(out), '--format', 'aqa',
+                             '--fractions', '0.25', '--seeds', '3'])
+    assert json.loads(out.read_text())['per_class'] == {'25%/seed3': [5]}
+
+
+def test_tool_wrong_format_names_the_field(tmp_path, capsys):
+    ann = _aqa_pkl(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        make_label_subsets.main([str(ann), str(tmp_path / 'o.json'),
+                                 '--format', 'pose', '--split', 'train'])
+    assert exc.value.code == 2
+    assert "12 annotations of split 'train' have no 'label'" in \
+        capsys.readouterr().err
