@@ -214,6 +214,22 @@ def report_table(report: dict) -> str:
     return '\n'.join(rows)
 
 
+def _plot_finetuned(ax, report: dict, fraction: str) -> None:
+    """Scratch (a line) and finetuned top-1 (markers at their encoder's
+    pretraining passes), mean ± std over seeds, for one labelled fraction."""
+    cls = report['classification'].get(fraction, {})
+    scratch = cls.get('scratch', {})
+    if scratch.get('n'):
+        ax.axhline(scratch['mean'], color='gray', ls=':',
+                   label=f'scratch + finetune (n={scratch["n"]})')
+    for key, row in cls.items():
+        match = re.fullmatch(r'finetune_(.+)_e(\d+)', key)
+        if match and row.get('n'):
+            ax.errorbar(int(match[2]) * PASSES_PER_EPOCH, row['mean'],
+                        yerr=row['std'], fmt='k*', ms=10, capsize=3,
+                        label=f'{match[1]} + finetune (n={row["n"]})')
+
+
 def plot_curve(report: dict, path: str) -> bool:
     """kNN and probe top-1 against pretraining passes, one line per variant.
 
@@ -225,18 +241,25 @@ def plot_curve(report: dict, path: str) -> bool:
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
-    for ax, fraction in zip(axes, ('100', '10')):
+    panels = ['100'] + [str(f) for f in sorted(report['fractions'],
+                                               reverse=True) if f < 100]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4),
+                             sharey=True, squeeze=False)
+    axes = axes[0]
+    for ax, fraction in zip(axes, panels):
         for variant, points in report['curves'].items():
             x = [p['passes'] for p in points]
             for kind, style in (('knn', '-o'), ('probe', '--s')):
                 y = [p['frozen'][fraction][kind]['mean'] for p in points]
                 ax.plot(x, y, style, label=f'{variant} {kind}')
-        ax.set_title(f'frozen features, {fraction} % labels as reference')
+        _plot_finetuned(ax, report, fraction)
+        ax.set_title(f'{fraction} % labels: frozen features as reference; '
+                     'finetuned', fontsize=10)
         ax.set_xlabel('pretraining passes over the 1,020 sequences')
         ax.grid(alpha=.3)
     axes[0].set_ylabel('NW-UCLA view-3 top-1 (%)')
-    axes[0].legend(fontsize=8)
+    for ax in axes:
+        ax.legend(fontsize=7)
     fig.tight_layout()
     tmp = path[:-len('.png')] + '.tmp.png'
     import os
