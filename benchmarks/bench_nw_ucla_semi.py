@@ -28,10 +28,12 @@ PSTL), on real NW-UCLA cross-view skeletons::
    checkpoint in ``features_<variant>_e<epoch>.npz``.
 
 Every step resumes after a kill and is skipped when finished, so the
-command can be repeated until done. The test set is view 3, so results are
-the last epoch, never the best one. Results go to
-``benchmarks/results/nw_ucla_semi.json``, a markdown table on stdout and the
-curve to ``nw_ucla_semi_curve.png``.
+command can be repeated until done. ``--no-report`` trains only (for
+processes sharing a work dir; ``benchmarks/gpu_nw_ucla_semi.py`` runs one
+step per process), ``--cfg-options`` go after every training run's own.
+The test set is view 3, so results are the last epoch, never the best one.
+Results go to ``benchmarks/results/nw_ucla_semi.json``, a markdown table on
+stdout and the curve to ``nw_ucla_semi_curve.png``.
 
 CPU budget (2 cores, one thread per lane; measured in this bench's logs and
 given in the README): one pretraining epoch (5 passes) about 25-40 min, a
@@ -46,7 +48,7 @@ import platform
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -136,8 +138,10 @@ def wait_for(path: str, pretraining, poll_s: float = 30.) -> bool:
     return True
 
 
-def run_all(args: argparse.Namespace) -> None:
-    """Pretraining in one lane, classification runs in the other."""
+def run_all(args: argparse.Namespace, extra_options: Sequence[str] = ()
+            ) -> None:
+    """Pretraining in one lane, classification runs in the other;
+    ``extra_options`` go after every step's own ``--cfg-options``."""
     pre = [(f'pretrain_{v}', pretrain_plan(v, args)) for v in args.variants]
     cls = list(classification_plans(args).items())
     # scratch first: it needs nothing, so it overlaps the pretraining
@@ -157,7 +161,8 @@ def run_all(args: argparse.Namespace) -> None:
                 print(f'[{name}] skipped: {plan["needs"]} does not exist',
                       flush=True)
                 continue
-            run_step(name, plan, args)
+            run_step(name, dict(plan, options=plan['options'] +
+                                list(extra_options)), args)
 
     if args.only == 'pretrain':
         cls = []
@@ -226,6 +231,13 @@ def main(argv: Optional[List[str]] = None) -> None:
                         'scratch_p10_s1), in this order')
     parser.add_argument('--report-only', action='store_true',
                         help='read finished work dirs, train nothing')
+    parser.add_argument('--no-report', action='store_true',
+                        help='train only (when several processes share the '
+                        'work dir, one --report-only run reports)')
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        metavar='KEY=VALUE', help='appended to every '
+                        "training run's --cfg-options (e.g. a shorter "
+                        'schedule for a dry run)')
     parser.add_argument('--out', default=osp.join(
         ROOT, 'benchmarks', 'results', 'nw_ucla_semi.json'))
     parser.add_argument('--plot', default=osp.join(
@@ -243,7 +255,9 @@ def main(argv: Optional[List[str]] = None) -> None:
                      'with python tools/data/nw_ucla/convert_nw_ucla.py '
                      'SOURCE ' + args.ann_file)
     if not args.report_only:
-        run_all(args)
+        run_all(args, args.cfg_options)
+    if args.no_report:
+        return
     report = build_report(args)
     report.update(threads=args.threads, lanes=args.lanes,
                   machine=platform.machine(), cpus=os.cpu_count())

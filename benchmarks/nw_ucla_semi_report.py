@@ -66,6 +66,8 @@ def checkpoint_features(variant: str, epoch: int, args) -> Dict[str, object]:
         load_checkpoint(model, osp.join(args.work_dir, f'pretrain_{variant}',
                                         f'epoch_{epoch}.pth'),
                         map_location='cpu', logger='silent')
+    # extract_features runs where the encoder is (the GPU when there is one)
+    model.to('cuda' if torch.cuda.is_available() else 'cpu')
     torch.set_num_threads(args.threads)
     out = {}
     for split, key in (('xview_train', 'train'), ('xview_val', 'test')):
