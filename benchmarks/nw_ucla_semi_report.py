@@ -195,7 +195,7 @@ def report_table(report: dict) -> str:
     head += [f'kNN ({f})' for f in finetuned]
     head += [f'linear probe ({f})' for f in finetuned]
     rows = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
-    for fraction in report['fractions'] + [100]:
+    for fraction in [f for f in report['fractions'] if f < 100] + [100]:
         cls = report['classification'].get(str(fraction), {})
         cells = [f'{fraction} %', fmt(_cell(cls.get('scratch', {})))]
         cells += [fmt(_cell(cls.get(f'finetune_{f.replace(":", "_e")}', {})))
