@@ -188,12 +188,25 @@ def _cell(row: dict) -> Optional[dict]:
     return row if row.get('n') else None
 
 
+def _frozen_columns(report: dict) -> List[Tuple[str, dict]]:
+    """(label, curve point): the random init once, then every checkpoint."""
+    cols = []
+    for variant, points in report['curves'].items():
+        for point in points:
+            if point['epoch'] == 0 and not cols:
+                cols.append(('random init', point))
+            elif point['epoch'] > 0:
+                cols.append((f'{variant} {point["passes"]}p', point))
+    return cols
+
+
 def report_table(report: dict) -> str:
     """Markdown: labelled fraction × scratch / finetuned / kNN / probe."""
     finetuned = report['finetune_from']
+    frozen = _frozen_columns(report)
     head = ['labels', 'scratch'] + [f'SME {f} + finetune' for f in finetuned]
-    head += [f'kNN ({f})' for f in finetuned]
-    head += [f'linear probe ({f})' for f in finetuned]
+    head += [f'kNN, {name}' for name, _ in frozen]
+    head += [f'probe, {name}' for name, _ in frozen]
     rows = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for fraction in [f for f in report['fractions'] if f < 100] + [100]:
         cls = report['classification'].get(str(fraction), {})
@@ -201,12 +214,8 @@ def report_table(report: dict) -> str:
         cells += [fmt(_cell(cls.get(f'finetune_{f.replace(":", "_e")}', {})))
                   for f in finetuned]
         for kind in ('knn', 'probe'):
-            for f in finetuned:
-                variant, epoch = f.split(':')
-                point = [p for p in report['curves'].get(variant, [])
-                         if p['epoch'] == int(epoch)]
-                cells.append(fmt(point[0]['frozen'][str(fraction)][kind])
-                             if point else '–')
+            cells += [fmt(point['frozen'][str(fraction)][kind])
+                      for _, point in frozen]
         rows.append('| ' + ' | '.join(cells) + ' |')
     scratch, finetune = previous_full_split()
     if scratch is not None and '100' not in report['classification']:

@@ -118,5 +118,6 @@ def test_report_tables_and_curve(bench, tmp_path, monkeypatch):
     assert curve[0]['frozen']['100']['knn']['mean'] < 60
     table = report.report_table(out)
     assert '| 10 % | 61.00 ± 1.41 (n=2) | 72.00 ± 2.83 (n=2) |' in table
+    assert 'kNN, random init' in table and 'probe, faithful 10p' in table
     assert report.plot_curve(out, str(tmp_path / 'curve.png'))
     assert (tmp_path / 'curve.png').stat().st_size > 1000
