@@ -35,10 +35,13 @@ The test set is view 3, so results are the last epoch, never the best one.
 Results go to ``benchmarks/results/nw_ucla_semi.json``, a markdown table on
 stdout and the curve to ``nw_ucla_semi_curve.png``.
 
-CPU budget (2 cores, one thread per lane; measured in this bench's logs and
-given in the README): one pretraining epoch (5 passes) about 25-40 min, a
-10 % finetuning run about 11-20 min, a 5 % one about 6-10 min, a 100 % one
-about 130 min; the representation evaluation about 1-2 min per checkpoint.
+CPU budget (2 shared cores, one thread per lane, measured from this bench's
+logs on 2026-12-01, with other work on the cores at times): one pretraining
+epoch (5 passes) 35-41 min, a 10 % finetuning run 17-22 min, a 5 % one
+10-12 min, the representation evaluation 1-2 min per checkpoint; a 100 % run
+is about 130 min (benchmarks/bench_nw_ucla.py). The README's table: the
+command above with ``--variants faithful view_aug_projector
+--pretrain-epochs 1 --finetune-from faithful:1 --fractions 10 5``.
 """
 import argparse
 import json
