@@ -70,11 +70,16 @@ def export_encoder(work: Path, variant: str, out_dir: Path) -> Optional[str]:
     ``weights_only=True``.
     """
     import torch
+
+    # importing aqa_mm allow-lists the types mmengine checkpoints pickle
+    # (HistoryBuffer, numpy), so weights_only stays on
+    from aqa_mm.utils.checkpoint import patch_mmengine_checkpointing
+    patch_mmengine_checkpointing()
     ckpts = sorted((work / f'pretrain_{variant}').glob('epoch_*.pth'),
                    key=_epoch)
     for ckpt in reversed(ckpts):
         try:    # the last one is cut off when its step was stopped saving it
-            full = torch.load(ckpt, map_location='cpu', weights_only=False)
+            full = torch.load(ckpt, map_location='cpu', weights_only=True)
         except Exception:
             continue
         name = f'encoder_{variant}_e{_epoch(ckpt)}.pth'

@@ -13,6 +13,7 @@ import sys
 import tarfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
@@ -162,8 +163,15 @@ def test_encoder_that_comes_back_loads_into_the_finetuning_config(gpu,
     pre = work / 'pretrain_view_aug_projector'
     pre.mkdir(parents=True)
     out.mkdir()
+    # what mmengine pickles besides tensors: a HistoryBuffer, numpy values
+    from mmengine.logging import HistoryBuffer
+    loss = HistoryBuffer()
+    loss.update(np.float64(1.5))
     torch.save(dict(state_dict=state, optimizer={'x': torch.ones(3)},
-                    meta=dict(epoch=2, iter=318)), pre / 'epoch_2.pth')
+                    message_hub=dict(log_scalars=dict(
+                        loss=loss)),
+                    meta=dict(epoch=2, iter=318, seed=np.int64(0))),
+               pre / 'epoch_2.pth')
     (pre / 'epoch_10.pth').write_bytes(b'cut off')  # stopped while saving
     (work / 'features_view_aug_projector_e2.npz').write_bytes(b'x')
     (work / 'features_view_aug_projector_e1.npz').write_bytes(b'x')
