@@ -49,7 +49,6 @@ import os.path as osp
 import pickle
 import platform
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional
 
 HERE = osp.dirname(osp.abspath(__file__))
@@ -59,7 +58,7 @@ for path in (ROOT, HERE):
         sys.path.insert(0, path)
 
 from bench_nw_ucla import run_step  # noqa: E402
-from bench_nw_ucla_semi import wait_for  # noqa: E402
+from bench_nw_ucla_semi import run_lanes  # noqa: E402
 
 from aqa_mm.datasets.label_subset import (read_subset, split_samples,  # noqa
                                           stratified_subset, subset_key,
@@ -169,37 +168,8 @@ def ensure_subsets(args: argparse.Namespace) -> None:
 def run_all(args: argparse.Namespace) -> None:
     """Pretraining in one lane, the regimes' runs in the other."""
     pre = [(f'pretrain_{v}', pretrain_plan(v, args)) for v in args.variants]
-    runs = sorted(regime_plans(args).items(),
-                  key=lambda item: 'needs' in item[1])  # scratch first
-    if args.steps:
-        known = dict(pre + runs)
-        unknown = [s for s in args.steps if s not in known]
-        if unknown:
-            raise SystemExit(f'--steps: unknown {unknown}; the plan has '
-                             f'{sorted(known)}')
-        pre = [(s, known[s]) for s in args.steps if s.startswith('pre')]
-        runs = [(s, known[s]) for s in args.steps if not s.startswith('pre')]
-    if args.only == 'pretrain':
-        runs = []
-    elif args.only == 'regimes':
-        pre = []
-
-    def run_lane(steps, pretraining=None) -> None:
-        for name, plan in steps:
-            if 'needs' in plan and not wait_for(plan['needs'], pretraining):
-                print(f'[{name}] skipped: {plan["needs"]} does not exist',
-                      flush=True)
-                continue
-            run_step(name, plan, args)
-
-    if args.lanes == 1 or not (pre and runs):
-        run_lane(pre + runs)
-        return
-    with ThreadPoolExecutor(2) as pool:
-        pretraining = pool.submit(run_lane, pre)
-        regimes = pool.submit(run_lane, runs, pretraining)
-        for future in (pretraining, regimes):
-            future.result()     # re-raises a failed step's error
+    run_lanes(pre, list(regime_plans(args).items()), args, 'regimes',
+              lambda name, plan, a: run_step(name, plan, a))
 
 
 def main(argv: Optional[List[str]] = None) -> None:

@@ -51,7 +51,7 @@ import platform
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -141,22 +141,30 @@ def wait_for(path: str, pretraining, poll_s: float = 30.) -> bool:
     return True
 
 
-def run_all(args: argparse.Namespace, extra_options: Sequence[str] = ()
-            ) -> None:
-    """Pretraining in one lane, classification runs in the other;
-    ``extra_options`` go after every step's own ``--cfg-options``."""
-    pre = [(f'pretrain_{v}', pretrain_plan(v, args)) for v in args.variants]
-    cls = list(classification_plans(args).items())
+def run_lanes(pre: list, runs: list, args: argparse.Namespace,
+              second_lane: str, run: Callable) -> None:
+    """Run pretraining steps in one lane and the runs that may need their
+    encoders in another (shared by this bench and bench_aqa_label_regimes).
+
+    Args:
+        pre (list): ``(name, plan)`` pretraining steps.
+        runs (list): ``(name, plan)`` steps; a plan with ``needs`` waits for
+            that file while the pretraining lane runs, else is skipped.
+        args (argparse.Namespace): ``steps`` (names, in order), ``only``
+            (``'pretrain'`` or ``second_lane``) and ``lanes``.
+        second_lane (str): The ``--only`` value that keeps ``runs`` only.
+        run (Callable): ``run(name, plan, args)``, e.g. ``run_step``.
+    """
     # scratch first: it needs nothing, so it overlaps the pretraining
-    cls.sort(key=lambda item: 'needs' in item[1])
+    runs = sorted(runs, key=lambda item: 'needs' in item[1])
     if args.steps:
-        known = dict(pre + cls)
+        known = dict(pre + runs)
         unknown = [s for s in args.steps if s not in known]
         if unknown:
             raise SystemExit(f'--steps: unknown {unknown}; the plan has '
                              f'{sorted(known)}')
         pre = [(s, known[s]) for s in args.steps if s.startswith('pre')]
-        cls = [(s, known[s]) for s in args.steps if not s.startswith('pre')]
+        runs = [(s, known[s]) for s in args.steps if not s.startswith('pre')]
 
     def run_lane(steps, pretraining=None) -> None:
         for name, plan in steps:
@@ -164,21 +172,33 @@ def run_all(args: argparse.Namespace, extra_options: Sequence[str] = ()
                 print(f'[{name}] skipped: {plan["needs"]} does not exist',
                       flush=True)
                 continue
-            run_step(name, dict(plan, options=plan['options'] +
-                                list(extra_options)), args)
+            run(name, plan, args)
 
     if args.only == 'pretrain':
-        cls = []
-    elif args.only == 'classification':
+        runs = []
+    elif args.only == second_lane:
         pre = []
-    if args.lanes == 1 or not (pre and cls):
-        run_lane(pre + cls)
+    if args.lanes == 1 or not (pre and runs):
+        run_lane(pre + runs)
         return
     with ThreadPoolExecutor(2) as pool:
         pretraining = pool.submit(run_lane, pre)
-        classification = pool.submit(run_lane, cls, pretraining)
-        for future in (pretraining, classification):
+        second = pool.submit(run_lane, runs, pretraining)
+        for future in (pretraining, second):
             future.result()     # re-raises a failed step's error
+
+
+def run_all(args: argparse.Namespace, extra_options: Sequence[str] = ()
+            ) -> None:
+    """Pretraining in one lane, classification runs in the other;
+    ``extra_options`` go after every step's own ``--cfg-options``."""
+    pre = [(f'pretrain_{v}', pretrain_plan(v, args)) for v in args.variants]
+    cls = list(classification_plans(args).items())
+
+    def run(name, plan, args):
+        run_step(name, dict(plan, options=plan['options'] +
+                            list(extra_options)), args)
+    run_lanes(pre, cls, args, 'classification', run)
 
 
 def final_top1(work_dir: str) -> Optional[float]:
