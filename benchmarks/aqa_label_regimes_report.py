@@ -5,14 +5,13 @@ Not a command of its own; ``bench_aqa_label_regimes.py --report-only``
 calls it.
 """
 import argparse
-import glob
 import json
 import os.path as osp
 from typing import Dict, Optional
 
 from bench_aqa_label_regimes import (FINETUNE_EPOCHS, PRETRAIN_EPOCHS, ROOT,
                                      SOURCE)
-from bench_nw_ucla import read_step
+from bench_nw_ucla import read_scalars, read_step
 from bench_nw_ucla_semi import mean_std
 
 from aqa_mm.datasets.label_subset import read_subset, subset_key
@@ -31,16 +30,7 @@ def final_metrics(work_dir: str) -> Optional[Dict[str, float]]:
     """
     if not osp.exists(osp.join(work_dir, f'epoch_{FINETUNE_EPOCHS}.pth')):
         return None
-    by_epoch = {}
-    for run in sorted(glob.glob(osp.join(work_dir, '2*', ''))):
-        scalars = osp.join(run, 'vis_data', 'scalars.json')
-        if osp.exists(scalars):
-            with open(scalars) as f:
-                for line in f:
-                    rec = json.loads(line)
-                    if 'aqa/spearman' in rec:   # a later run overrides
-                        by_epoch[int(rec['step'])] = rec
-    rec = by_epoch.get(FINETUNE_EPOCHS)
+    rec = read_scalars(work_dir, 'aqa/spearman').get(FINETUNE_EPOCHS)
     if rec is None:
         return None
     return dict(spearman=rec['aqa/spearman'],

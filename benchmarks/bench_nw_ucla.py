@@ -146,6 +146,30 @@ def _log_time(line: str) -> Optional[datetime.datetime]:
     return None
 
 
+def read_scalars(work_dir: str, key: str) -> Dict[int, dict]:
+    """The ``vis_data/scalars.json`` records that have ``key``, by step.
+
+    Args:
+        work_dir (str): A ``tools/train.py`` work dir (one timestamped
+            folder per run, resumed runs included; a later run's record
+            replaces an earlier one of the same step).
+        key (str): A scalar name, e.g. ``'acc/top1'``.
+
+    Returns:
+        dict[int, dict]: step -> the whole record.
+    """
+    records = {}
+    for run in sorted(glob.glob(osp.join(work_dir, '2*', ''))):
+        scalars = osp.join(run, 'vis_data', 'scalars.json')
+        if osp.exists(scalars):
+            with open(scalars) as f:
+                for line in f:
+                    rec = json.loads(line)
+                    if key in rec:
+                        records[int(rec['step'])] = rec
+    return records
+
+
 def read_step(work_dir: str) -> dict:
     """Validation top-1 per epoch and training wall time of a work dir.
 
@@ -157,15 +181,10 @@ def read_step(work_dir: str) -> dict:
         dict: ``top1`` {epoch: %} (the last run's value for an epoch run
         twice), ``minutes`` (sum over runs of last-minus-first log line).
     """
-    top1, minutes = {}, 0.0
+    top1 = {step: 100 * rec['acc/top1']
+            for step, rec in read_scalars(work_dir, 'acc/top1').items()}
+    minutes = 0.0
     for run in sorted(glob.glob(osp.join(work_dir, '2*', ''))):
-        scalars = osp.join(run, 'vis_data', 'scalars.json')
-        if osp.exists(scalars):
-            with open(scalars) as f:
-                for line in f:
-                    rec = json.loads(line)
-                    if 'acc/top1' in rec:
-                        top1[int(rec['step'])] = 100 * rec['acc/top1']
         for log in glob.glob(osp.join(run, '*.log')):
             with open(log) as f:
                 times = [t for t in map(_log_time, f) if t is not None]
