@@ -42,9 +42,13 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+HERE = osp.dirname(osp.abspath(__file__))
+ROOT = osp.dirname(HERE)
+for path in (ROOT, HERE):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+from fisv_report import plot_curves, read_event_scalar  # noqa: E402
 
 from aqa_mm.utils.io import atomic_write_text  # noqa: E402
 
@@ -253,6 +257,19 @@ def main(argv: Optional[List[str]] = None) -> None:
                         help='print the table of --out, train nothing')
     parser.add_argument('--out', default=osp.join(ROOT, 'benchmarks',
                                                   'results', 'fisv.json'))
+    parser.add_argument('--plot', default=osp.join(ROOT, 'docs', 'images',
+                                                   'fisv_curves.png'),
+                        help="per-epoch test Spearman plot ('' for none)")
+    parser.add_argument('--reference-log', default=None,
+                        help='TensorBoard event file of a third-party run '
+                        'to draw beside ours, e.g. the GDLT fork\'s '
+                        'logs/fisv_tes_paper/events.out.tfevents.*')
+    parser.add_argument('--reference-score', choices=('tes', 'pcs'),
+                        default='tes')
+    parser.add_argument('--reference-tag', default='Test_coef')
+    parser.add_argument('--reference-label',
+                        default="GDLT's official code, full schedule "
+                        "(fork's log, 1 run)")
     args = parser.parse_args(argv)
     args.data_root = osp.abspath(args.data_root)
     args.work_dir = osp.abspath(args.work_dir)
@@ -296,6 +313,14 @@ def main(argv: Optional[List[str]] = None) -> None:
                 future.result()
     print(table(summarize(results)))
     print(f'results: {args.out}')
+    if args.plot:
+        reference = None
+        if args.reference_log:
+            reference = {args.reference_score: (
+                args.reference_label,
+                read_event_scalar(args.reference_log, args.reference_tag))}
+        if plot_curves(results, args.plot, reference):
+            print(f'plot: {args.plot}')
 
 
 if __name__ == '__main__':

@@ -14,7 +14,8 @@ _SPEC.loader.exec_module(bench_fisv)
 
 def _args(tmp_path, *extra):
     return ['--data-root', str(tmp_path), '--work-dir', str(tmp_path / 'w'),
-            '--out', str(tmp_path / 'fisv.json'), *extra]
+            '--out', str(tmp_path / 'fisv.json'),
+            '--plot', str(tmp_path / 'fisv_curves.png'), *extra]
 
 
 def test_plan_sets_paths_epochs_and_the_schedule(tmp_path):
