@@ -5,7 +5,7 @@ from typing import Callable, Dict, List, Optional, Union
 from mmaction.datasets import PoseDataset
 
 from aqa_mm.registry import DATASETS
-from .label_subset import read_subset
+from .label_subset import checked_subset
 
 
 @DATASETS.register_module()
@@ -23,8 +23,11 @@ class SubsetPoseDataset(PoseDataset):
         **kwargs: Passed to ``PoseDataset``.
 
     Raises:
-        KeyError: When the subset names a sample the split does not have
-            (names the file, the subset and the first such samples).
+        FileNotFoundError: No ``subset_file``.
+        DataError: No ``subset`` in the file, or the subset names samples
+            the split does not have (names the file, the subset and the
+            first such samples); see
+            :func:`~aqa_mm.datasets.label_subset.checked_subset`.
     """
 
     def __init__(self,
@@ -41,11 +44,7 @@ class SubsetPoseDataset(PoseDataset):
     def load_data_list(self) -> List[Dict]:
         """The split's annotations whose ``frame_dir`` is in the subset."""
         data_list = super().load_data_list()
-        names = set(read_subset(self.subset_file, self.subset))
-        found = {item['frame_dir'] for item in data_list}
-        missing = sorted(names - found)
-        if missing:
-            raise KeyError(f'{self.subset_file} subset {self.subset!r} names '
-                           f'{len(missing)} samples not in {self.ann_file} '
-                           f'split {self.split!r}, e.g. {missing[:3]}')
+        names = checked_subset(self.subset_file, self.subset,
+                               {item['frame_dir'] for item in data_list},
+                               f'{self.ann_file} split {self.split!r}')
         return [item for item in data_list if item['frame_dir'] in names]

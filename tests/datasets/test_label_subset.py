@@ -11,6 +11,7 @@ import pytest
 from aqa_mm.datasets import SubsetPoseDataset
 from aqa_mm.datasets.label_subset import (read_subset, stratified_subset,
                                           subset_key, write_subsets)
+from aqa_mm.utils.cli import DataError
 
 _TOOL = Path(__file__).resolve().parents[2] / 'tools' / 'data' / \
     'make_label_subsets.py'
@@ -89,7 +90,7 @@ def test_subset_naming_unknown_samples(tmp_path):
     ann = _pose_pkl(tmp_path, _samples((5, 5)))
     subsets = tmp_path / 'subsets.json'
     write_subsets(_samples((5, 6)), [1.0], [0], str(subsets))
-    with pytest.raises(KeyError, match=r"1 samples not in .*'c1_005'"):
+    with pytest.raises(DataError, match=r"1 samples not in .*'c1_005'"):
         SubsetPoseDataset(str(ann), pipeline=[], subset_file=str(subsets),
                           subset='100%/seed0', split='train')
 
