@@ -40,15 +40,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional
 
-import numpy as np
-
 HERE = osp.dirname(osp.abspath(__file__))
 ROOT = osp.dirname(HERE)
 for path in (ROOT, HERE):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from fisv_report import plot_curves, read_event_scalar  # noqa: E402
+from fisv_report import (plot_curves, read_event_scalar,  # noqa: E402
+                         summarize, table)
 
 from aqa_mm.utils.io import atomic_write_text  # noqa: E402
 
@@ -189,49 +188,6 @@ def run_one(run: dict, args: argparse.Namespace) -> dict:
                 best_on_test=curve[best_epoch], best_epoch=best_epoch,
                 minutes=round(minutes, 2), curve=curve,
                 command=' '.join(cmd[1:]))
-
-
-def summarize(results: Dict[str, dict]) -> List[dict]:
-    """Mean ± std (population, over seeds) per head × score × epochs.
-
-    Args:
-        results (dict[str, dict]): Run key → result of :func:`run_one`.
-
-    Returns:
-        list[dict]: One row per group: ``head``, ``score``, ``epochs``,
-        ``seeds``, ``last_mean``, ``last_std``, ``best_mean``, ``best_std``,
-        ``minutes`` (mean per run).
-    """
-    groups: Dict[tuple, List[dict]] = {}
-    for res in results.values():
-        groups.setdefault((res['head'], res['score'], res['epochs']),
-                          []).append(res)
-    rows = []
-    for (head, score, epochs), items in sorted(groups.items()):
-        last = np.array([r['last'] for r in items])
-        best = np.array([r['best_on_test'] for r in items])
-        rows.append(dict(head=head, score=score, epochs=epochs,
-                         seeds=sorted(r['seed'] for r in items),
-                         last_mean=float(last.mean()),
-                         last_std=float(last.std()),
-                         best_mean=float(best.mean()),
-                         best_std=float(best.std()),
-                         minutes=float(np.mean([r['minutes'] for r in items]))))
-    return rows
-
-
-def table(rows: List[dict]) -> str:
-    """Markdown table of :func:`summarize` rows."""
-    lines = ['| head | score | epochs | seeds | Spearman, last epoch | '
-             'best epoch on test (selected on test) | min/run |',
-             '|---|---|---|---|---|---|---|']
-    for r in rows:
-        lines.append(
-            f"| {r['head']} | {r['score'].upper()} | {r['epochs']} | "
-            f"{len(r['seeds'])} | {r['last_mean']:.3f} ± {r['last_std']:.3f}"
-            f" | {r['best_mean']:.3f} ± {r['best_std']:.3f} | "
-            f"{r['minutes']:.1f} |")
-    return '\n'.join(lines)
 
 
 def main(argv: Optional[List[str]] = None) -> None:
