@@ -125,7 +125,7 @@ def classification_plans(args: argparse.Namespace) -> Dict[str, dict]:
                 ckpt = osp.join(args.work_dir, f'pretrain_{variant}',
                                 f'epoch_{epoch}.pth')
                 plans[f'finetune_{variant}_e{epoch}_p{fraction}_s{seed}'] = \
-                    dict(config='nw_ucla_xview_finetune.py',
+                    dict(config=args.finetune_config,
                          epochs=FINETUNE_EPOCHS, needs=ckpt,
                          options=opts + [
                              'model.backbone.init_cfg.checkpoint=' + ckpt])
@@ -239,6 +239,11 @@ def main(argv: Optional[List[str]] = None) -> None:
                         '(x5 passes); rerun with more to continue')
     parser.add_argument('--finetune-from', nargs='*', default=['faithful:3'],
                         help='variant:epoch encoders to finetune')
+    parser.add_argument('--finetune-config',
+                        default='nw_ucla_xview_finetune.py',
+                        help='finetuning config in configs/sme_gcn/transfer '
+                        '(e.g. nw_ucla_xview_finetune_backbone_lr0.1.py; '
+                        'give it its own --work-dir)')
     parser.add_argument('--fractions', type=int, nargs='+', default=[10, 5],
                         help='labelled percentages (5, 10 or 100)')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])

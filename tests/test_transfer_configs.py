@@ -76,7 +76,7 @@ def _pretrainer_checkpoint(backbone_cfg, tmp_path: Path) -> dict:
 
 
 def test_there_are_transfer_configs():
-    assert len(CONFIGS) == 12
+    assert len(CONFIGS) == 13
 
 
 @pytest.mark.parametrize('path', CONFIGS,
@@ -218,3 +218,20 @@ def test_finetune_loads_encoder_of_a_view_aug_projector_checkpoint(tmp_path):
     model.init_weights()
     for key, value in model.backbone.state_dict().items():
         torch.testing.assert_close(value, state['encoder.' + key])
+
+
+def test_backbone_lr0_1_finetuning_keeps_the_head_at_the_recipe_lr():
+    cfg = Config.fromfile(TRANSFER / 'nw_ucla_xview_finetune_backbone_lr0.1.py')
+    base = Config.fromfile(TRANSFER / 'nw_ucla_xview_finetune.py')
+    assert cfg.model == base.model and cfg.train_cfg == base.train_cfg
+    cfg.model.backbone.base_channels = 16
+    cfg.model.cls_head.in_channels = 64
+    cfg.model.backbone.init_cfg = None
+    model = MODELS.build(cfg.model)
+    groups = build_optim_wrapper(model, cfg.optim_wrapper).optimizer \
+        .param_groups
+    lr = {name: group['lr'] for group in groups
+          for name, p in model.named_parameters() if group['params'][0] is p}
+    assert lr and all(v == pytest.approx(0.01) for k, v in lr.items()
+                      if k.startswith('backbone.'))
+    assert lr['cls_head.fc.weight'] == pytest.approx(0.1)

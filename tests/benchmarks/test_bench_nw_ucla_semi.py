@@ -30,7 +30,8 @@ def _args(tmp_path, **kw):
                 work_dir=str(tmp_path / 'wd'), variants=['faithful'],
                 pretrain_epochs=2, finetune_from=[('faithful', 2)],
                 fractions=[10], seeds=[0, 1], threads=1, lanes=2,
-                only=None, steps=None)
+                only=None, steps=None,
+                finetune_config='nw_ucla_xview_finetune.py')
     args.update(kw)
     return argparse.Namespace(**args)
 
@@ -49,6 +50,12 @@ def test_subset_and_encoder_options(bench, tmp_path):
     assert 'model.backbone.init_cfg.checkpoint=' + ckpt in fine['options']
     pre = semi.pretrain_plan('faithful', _args(tmp_path))
     assert 'train_cfg.max_epochs=2' in pre['options'] and pre['epochs'] == 2
+    assert fine['config'] == 'nw_ucla_xview_finetune.py'
+    other = semi.classification_plans(_args(
+        tmp_path, finetune_config='nw_ucla_xview_finetune_backbone_lr0.1.py'))
+    assert other['finetune_faithful_e2_p10_s0']['config'] == \
+        'nw_ucla_xview_finetune_backbone_lr0.1.py'
+    assert other['scratch_p10_s0']['config'] == 'nw_ucla_xview_scratch.py'
 
 
 def test_classification_lane_skips_missing_encoder(bench, tmp_path,
