@@ -15,11 +15,12 @@ that the public fork ``WHR666777/CVPR22_GDLT`` @ 0f06f2b commits under
 0-319). Nothing of that log is stored in this repository; the path is
 given on the command line.
 """
-import os
 import os.path as osp
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
+
+from aqa_mm.utils.io import atomic_open
 
 
 def read_event_scalar(path: str, tag: str) -> Dict[int, float]:
@@ -177,9 +178,7 @@ def plot_curves(results: Dict[str, dict], path: str,
             ax.legend(fontsize=7, loc='lower right')
     axes[0].set_ylabel("Spearman's ρ, 100 test programs")
     fig.tight_layout()
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = path[:-len('.png')] + '.tmp.png'
-    fig.savefig(tmp, dpi=110)
+    with atomic_open(path, 'wb') as f:
+        fig.savefig(f, format='png', dpi=110)
     plt.close(fig)
-    os.replace(tmp, path)
     return True

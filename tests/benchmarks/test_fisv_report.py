@@ -43,7 +43,7 @@ def test_plot_is_written_whole_and_empty_input_draws_nothing(tmp_path):
     reference = {'tes': ('official', {0: 0.2, 1: 0.4})}
     assert fisv_report.plot_curves(_results(), str(path), reference)
     assert path.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
-    assert not list(path.parent.glob('*.tmp.png'))
+    assert list(path.parent.iterdir()) == [path]   # no temporary left
     assert not fisv_report.plot_curves({}, str(tmp_path / 'none.png'))
     assert not (tmp_path / 'none.png').exists()
 
