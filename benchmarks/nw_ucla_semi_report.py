@@ -13,6 +13,7 @@ import numpy as np
 
 from bench_nw_ucla_semi import (CONFIGS, FINETUNE_EPOCHS, PASSES_PER_EPOCH,
                                 SUBSETS, VARIANTS, final_top1, fmt, mean_std)
+from aqa_mm.utils.io import atomic_open  # noqa: E402
 
 #: classification results of benchmarks/bench_nw_ucla.py (whole split, one
 #: seed, 5-pass CPU pretraining), shown as the 100 % row until this bench
@@ -272,12 +273,9 @@ def plot_curve(report: dict, path: str) -> bool:
     for ax in axes:
         ax.legend(fontsize=7)
     fig.tight_layout()
-    tmp = path[:-len('.png')] + '.tmp.png'
-    import os
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    fig.savefig(tmp, dpi=110)
+    with atomic_open(path, 'wb') as f:
+        fig.savefig(f, format='png', dpi=110)
     plt.close(fig)
-    os.replace(tmp, path)
     return True
 
 
