@@ -75,6 +75,7 @@ VARIANTS = {
     'view_aug': 'nw_ucla_xview_pretrain_view_aug.py',
     'projector': 'nw_ucla_xview_pretrain_projector.py',
     'view_aug_projector': 'nw_ucla_xview_pretrain_view_aug_projector.py',
+    'moco': 'nw_ucla_xview_pretrain_moco.py',
 }
 PASSES_PER_EPOCH = 5
 FINETUNE_EPOCHS = 13

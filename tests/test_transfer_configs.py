@@ -76,7 +76,7 @@ def _pretrainer_checkpoint(backbone_cfg, tmp_path: Path) -> dict:
 
 
 def test_there_are_transfer_configs():
-    assert len(CONFIGS) == 13
+    assert len(CONFIGS) == 14
 
 
 @pytest.mark.parametrize('path', CONFIGS,
@@ -198,6 +198,21 @@ def test_pretext_option_configs_merge_into_the_parent(suffix):
     assert model.loss_module.temperature == 0.1
 
 
+def _check_finetuning_loads_encoder(state: dict, tmp_path: Path) -> None:
+    """nw_ucla_xview_finetune.py (1/4 width) initialised from a pretrainer
+    ``state`` holds exactly its ``encoder.`` weights."""
+    path = tmp_path / 'pretrain.pth'
+    torch.save(dict(state_dict=state), path)
+    cfg = Config.fromfile(TRANSFER / 'nw_ucla_xview_finetune.py')
+    cfg.model.backbone.base_channels = 16
+    cfg.model.cls_head.in_channels = 64
+    cfg.model.backbone.init_cfg.checkpoint = str(path)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    for key, value in model.backbone.state_dict().items():
+        torch.testing.assert_close(value, state['encoder.' + key])
+
+
 def test_finetune_loads_encoder_of_a_view_aug_projector_checkpoint(tmp_path):
     """Finetuning from a pretrainer with a projector loads strictly: the
     'projector.' keys are outside prefix 'encoder.'."""
@@ -207,17 +222,28 @@ def test_finetune_loads_encoder_of_a_view_aug_projector_checkpoint(tmp_path):
     pretrainer = MODELS.build(pre_cfg)
     state = pretrainer.state_dict()
     assert any(k.startswith('projector.') for k in state)
-    path = tmp_path / 'pretrain.pth'
-    torch.save(dict(state_dict=state), path)
+    _check_finetuning_loads_encoder(state, tmp_path)
 
-    cfg = Config.fromfile(TRANSFER / 'nw_ucla_xview_finetune.py')
-    cfg.model.backbone.base_channels = 16
-    cfg.model.cls_head.in_channels = 64
-    cfg.model.backbone.init_cfg.checkpoint = str(path)
-    model = MODELS.build(cfg.model)
-    model.init_weights()
-    for key, value in model.backbone.state_dict().items():
-        torch.testing.assert_close(value, state['encoder.' + key])
+
+def test_moco_option_finetunes_from_the_trained_encoder(tmp_path):
+    """The MoCo config is the faithful one with the momentum pretrainer;
+    finetuning loads its trained encoder strictly, never the key copy."""
+    pre = Config.fromfile(TRANSFER / 'nw_ucla_xview_pretrain_moco.py')
+    faithful = Config.fromfile(TRANSFER / 'nw_ucla_xview_pretrain.py')
+    assert pre.model.encoder == faithful.model.encoder
+    assert pre.model.view_keys == faithful.model.view_keys
+    assert 'sample_idx' in pre.train_dataloader.dataset.dataset.pipeline[
+        -1].meta_keys
+    pre.model.encoder.base_channels = 16
+    torch.manual_seed(0)
+    pretrainer = MODELS.build(pre.model)
+    pretrainer.init_weights()
+    with torch.no_grad():   # make the key copy differ from the encoder
+        for param in pretrainer.key_encoder.parameters():
+            param.add_(1.0)
+    state = pretrainer.state_dict()
+    assert pretrainer.queue.feats.shape == (1024, 128)
+    _check_finetuning_loads_encoder(state, tmp_path)
 
 
 def test_backbone_lr0_1_finetuning_keeps_the_head_at_the_recipe_lr():

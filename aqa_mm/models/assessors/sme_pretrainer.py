@@ -70,9 +70,9 @@ class SMEPretrainer(BaseModel):
         self.view_aug = MODELS.build(view_aug) if view_aug else None
         self.projector = MODELS.build(projector) if projector else None
 
-    def extract_feat(self, inputs: Dict[str, torch.Tensor],
-                     augment: bool = False) -> tuple:
-        """Encode both views in one pass through the shared encoder.
+    def views(self, inputs: Dict[str, torch.Tensor],
+              augment: bool = False) -> tuple:
+        """The two views of ``inputs``, checked (and augmented).
 
         Args:
             inputs (dict[str, Tensor]): Each view (N, M, T, V, C).
@@ -80,7 +80,7 @@ class SMEPretrainer(BaseModel):
                 its own draw. Defaults to False.
 
         Returns:
-            tuple[Tensor, Tensor]: Features (N, C^s) of view 1 and view 2.
+            tuple[Tensor, Tensor]: View 1 and view 2, each (N, M, T, V, C).
         """
         missing = [k for k in self.view_keys if k not in inputs]
         if missing:
@@ -93,6 +93,20 @@ class SMEPretrainer(BaseModel):
                              f'{tuple(view_a.shape)} vs {tuple(view_b.shape)}')
         if augment and self.view_aug is not None:
             view_a, view_b = self.view_aug(view_a), self.view_aug(view_b)
+        return view_a, view_b
+
+    def extract_feat(self, inputs: Dict[str, torch.Tensor],
+                     augment: bool = False) -> tuple:
+        """Encode both views in one pass through the shared encoder.
+
+        Args:
+            inputs (dict[str, Tensor]): Each view (N, M, T, V, C).
+            augment (bool): See :meth:`views`. Defaults to False.
+
+        Returns:
+            tuple[Tensor, Tensor]: Features (N, C^s) of view 1 and view 2.
+        """
+        view_a, view_b = self.views(inputs, augment)
         feats = self.encoder(torch.cat([view_a, view_b]))    # [2N, C^s]
         return feats.chunk(2)
 

@@ -1,4 +1,5 @@
 from .hard_triplet_loss import HardTripletLoss
 from .infonce_loss import InfoNCELoss
+from .queue_infonce_loss import QueueInfoNCELoss
 
-__all__ = ['HardTripletLoss', 'InfoNCELoss']
+__all__ = ['HardTripletLoss', 'InfoNCELoss', 'QueueInfoNCELoss']
