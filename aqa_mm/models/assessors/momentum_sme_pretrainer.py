@@ -151,15 +151,12 @@ class MomentumSMEPretrainer(SMEPretrainer):
         with torch.no_grad():
             k = self._project(self.key_encoder(torch.cat(keys_in)), key=True)
         ids = self._sample_ids(data_samples, q.device)
-        n = view_a.shape[0]
-        losses = []
-        for part in range(len(queries)):
-            rows = slice(part * n, (part + 1) * n)
-            losses.append(self.loss_module(q[rows], k[rows],
-                                           self.queue.feats,
-                                           self.queue.same_sample(ids)))
-        for part in range(len(queries)):
-            self._enqueue(k[part * n:(part + 1) * n], ids)
+        exclude = self.queue.same_sample(ids)
+        losses = [self.loss_module(q_part, k_part, self.queue.feats, exclude)
+                  for q_part, k_part in zip(q.chunk(len(queries)),
+                                            k.chunk(len(queries)))]
+        for k_part in k.chunk(len(queries)):   # one push per key set
+            self._enqueue(k_part, ids)
         return dict(loss_infonce=sum(losses) / len(losses))
 
     def forward(self,
