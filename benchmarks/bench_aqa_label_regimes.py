@@ -7,9 +7,11 @@ sequences; a check of the pipeline, not a benchmark)::
 
 1. ``pretrain_<variant>``: InfoNCE pretraining on the whole training split,
    scores unused, 15 epochs: ``pretrain_synthetic.py`` (the paper's views,
-   ``faithful``) or ``pretrain_synthetic_view_aug_projector.py`` (the
-   NW-UCLA candidate best: per-view 2-D RandomSkeletonAffine + MLP
-   projector). One pretraining run (seed 0) per variant.
+   ``faithful``), ``pretrain_synthetic_view_aug_projector.py`` (per-view
+   2-D RandomSkeletonAffine + MLP projector) or
+   ``pretrain_synthetic_moco.py`` (MoCo negatives: momentum key encoder,
+   queue, projector; the NW-UCLA option with the best frozen features).
+   One pretraining run (seed 0) per variant.
 2. ``scratch_p<pct>_s<seed>`` and ``finetune_<variant>_p<pct>_s<seed>``:
    ``scratch_synthetic.py`` / ``finetune_synthetic.py`` (30 epochs) on a
    class-stratified labelled subset of the training split, from random
@@ -71,6 +73,7 @@ SUBSETS = osp.join(ROOT, 'benchmarks', 'results', 'aqa_label_subsets.json')
 VARIANTS = {
     'faithful': 'pretrain_synthetic.py',
     'view_aug_projector': 'pretrain_synthetic_view_aug_projector.py',
+    'moco': 'pretrain_synthetic_moco.py',
 }
 PRETRAIN_EPOCHS = 15    # pretrain_synthetic.py's schedule
 FINETUNE_EPOCHS = 30    # finetune_synthetic.py's (validation every 5)

@@ -24,6 +24,19 @@ def ann(tmp_path):
     return path
 
 
+def _check_finetune_loads_encoder(state, tmp_path):
+    """finetune_synthetic.py loads a pretrainer state dict (saved as a
+    checkpoint) strictly: its backbone equals the 'encoder.' weights."""
+    path = tmp_path / 'pretrain.pth'
+    torch.save(dict(state_dict=state), path)
+    cfg = Config.fromfile(SME / 'finetune_synthetic.py')
+    cfg.model.backbone.init_cfg.checkpoint = str(path)
+    model = MODELS.build(cfg.model)
+    model.init_weights()        # StrictPretrained: fails on a key mismatch
+    for key, value in model.backbone.state_dict().items():
+        torch.testing.assert_close(value, state['encoder.' + key])
+
+
 def test_child_adds_only_the_two_options():
     from aqa_mm.models.utils import MLPProjector, RandomSkeletonAffine
     parent = Config.fromfile(SME / 'pretrain_synthetic.py').model
@@ -65,14 +78,7 @@ def test_finetune_loads_the_encoder_of_the_child(tmp_path):
     pretrainer = MODELS.build(Config.fromfile(CHILD).model)
     state = pretrainer.state_dict()
     assert any(k.startswith('projector.') for k in state)
-    path = tmp_path / 'pretrain.pth'
-    torch.save(dict(state_dict=state), path)
-    cfg = Config.fromfile(SME / 'finetune_synthetic.py')
-    cfg.model.backbone.init_cfg.checkpoint = str(path)
-    model = MODELS.build(cfg.model)
-    model.init_weights()        # StrictPretrained: fails on a key mismatch
-    for key, value in model.backbone.state_dict().items():
-        torch.testing.assert_close(value, state['encoder.' + key])
+    _check_finetune_loads_encoder(state, tmp_path)
 
 
 @pytest.mark.parametrize('name', ['finetune_synthetic.py',
@@ -91,3 +97,32 @@ def test_finetune_configs_take_a_labelled_subset(name, ann, tmp_path):
     dataset = DATASETS.build(ds_cfg)
     assert sorted(dataset.get_data_info(i)['frame_dir']
                   for i in range(len(dataset))) == subsets['50%/seed2']
+
+
+def test_moco_child_keeps_the_views_and_finetunes_from_the_encoder(
+        ann, tmp_path):
+    """The MoCo child is the faithful pretraining with the momentum
+    pretrainer: same encoder and views, sample ids packed (the own-key
+    exclusion), a queue under one pass of the 225-sample split, and a
+    checkpoint whose trained encoder (never the key copy) finetunes."""
+    parent = Config.fromfile(SME / 'pretrain_synthetic.py')
+    cfg = Config.fromfile(SME / 'pretrain_synthetic_moco.py')
+    assert cfg.model.encoder == parent.model.encoder
+    assert cfg.model.view_keys == parent.model.view_keys
+    assert cfg.model.queue_size < 225
+    assert cfg.train_pipeline[:-1] == parent.train_pipeline[:-1]
+    ds_cfg = cfg.train_dataloader.dataset.copy()
+    ds_cfg.update(ann_file=str(ann))
+    dataset = DATASETS.build(ds_cfg)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    batch = pseudo_collate([dataset[i] for i in range(4)])
+    assert [s.sample_idx for s in batch['data_samples']] == [0, 1, 2, 3]
+    model.train()
+    losses = model(**model.data_preprocessor(batch, True), mode='loss')
+    assert all(torch.isfinite(v) for v in losses.values())
+    with torch.no_grad():   # make the key copy differ from the encoder
+        for param in model.key_encoder.parameters():
+            param.add_(1.0)
+    _check_finetune_loads_encoder(model.state_dict(), tmp_path)

@@ -64,6 +64,8 @@ def test_step_plans_and_options(modules, tmp_path):
     assert pre['config'].endswith(
         'sme_gcn/pretrain_synthetic_view_aug_projector.py')
     assert pre['epochs'] == 15
+    assert bench.pretrain_plan('moco', args)['config'].endswith(
+        'sme_gcn/pretrain_synthetic_moco.py')
 
 
 def test_cli_option_strings_are_config_keys(modules, tmp_path):
