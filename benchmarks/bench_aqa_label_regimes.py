@@ -34,15 +34,11 @@ never the best epoch. Mean ± sample std over seeds per regime go to
 ``benchmarks/results/aqa_label_regimes.json`` and a markdown table (stdout
 and ``aqa_label_regimes.md``; ``aqa_label_regimes_report.py``).
 
-CPU budget, ESTIMATED from the quick start's times on this machine (about
-75 s per pretraining epoch and 30 s per finetuning epoch over the whole
-split, default threads, the test suite beside it; README), not measured
-for this bench: a pretraining run about 19 min (2 variants: 38 min); a
-100 % finetuning or scratch run about 15 min (9 runs: 2.3 h); a 10 % run
-(2 iterations per epoch instead of 15) and a 5 % run (1) a few minutes
-each, mostly start-up and the 6 validations (18 runs: under 1 h). About
-3.5-4 h of one-lane compute in all; one thread per lane on the 2 shared
-cores may be slower per run than the quick start was.
+CPU budget, MEASURED here (2 shared cores, one thread per run, two to
+four processes at once; ``--variants faithful moco``): a pretraining run
+4-6 min, a 5 % or 10 % run under 1 min, a 100 % run 4-7 min. All three
+fractions x 3 seeds x (scratch + 2 variants) are about 75 min of one-lane
+compute.
 """
 import argparse
 import json
