@@ -36,9 +36,9 @@ and ``aqa_label_regimes.md``; ``aqa_label_regimes_report.py``).
 
 CPU budget, MEASURED here (2 shared cores, one thread per run, two to
 four processes at once; ``--variants faithful moco``): a pretraining run
-4-6 min, a 5 % or 10 % run under 1 min, a 100 % run 4-7 min. All three
-fractions x 3 seeds x (scratch + 2 variants) are about 75 min of one-lane
-compute.
+3.7-5.7 min, a 5 % or 10 % run under 1 min, a 100 % run 4.0-6.5 min. All
+three fractions x 3 seeds x (scratch + 2 variants) took 64 min of one-lane
+compute (the sum of the runs' minutes in aqa_label_regimes.json).
 """
 import argparse
 import json
