@@ -16,8 +16,8 @@ import os.path as osp
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from aqa_mm.utils import (UserError, atomic_write_text, friendly_errors,
-                          load_config,
+from aqa_mm.utils import (UserError, atomic_write_text,
+                          end_distributed_worker, friendly_errors, load_config,
                           merge_cfg_options, register_all_modules,
                           setup_cpu_distributed)
 from aqa_mm.utils.checkpoint import check_checkpoint_matches
@@ -78,6 +78,7 @@ def main() -> None:
         metrics = runner.test()
         if args.metrics_out and runner.rank == 0:
             atomic_write_text(json.dumps(metrics, indent=2), args.metrics_out)
+        end_distributed_worker()
 
 
 if __name__ == '__main__':

@@ -13,9 +13,9 @@ import torch
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from aqa_mm.utils import (UserError, check_work_dir, friendly_errors,
-                          load_config, merge_cfg_options, register_all_modules,
-                          setup_cpu_distributed)
+from aqa_mm.utils import (UserError, check_work_dir, end_distributed_worker,
+                          friendly_errors, load_config, merge_cfg_options,
+                          register_all_modules, setup_cpu_distributed)
 
 
 def parse_args() -> argparse.Namespace:
@@ -97,6 +97,7 @@ def main() -> None:
         check_work_dir(cfg.work_dir)
         runner = Runner.from_cfg(cfg)
         runner.train()
+        end_distributed_worker()
 
 
 if __name__ == '__main__':

@@ -2,13 +2,14 @@
 from .checkpoint import history_buffer_getattr, patch_mmengine_checkpointing
 from .cli import (DataError, UserError, friendly_errors, load_config,
                   merge_cfg_options)
-from .dist_utils import setup_cpu_distributed
+from .dist_utils import end_distributed_worker, setup_cpu_distributed
 from .io import atomic_open, atomic_pickle_dump, atomic_write_text
 from .setup_env import check_work_dir, register_all_modules
 
 __all__ = [
     'patch_mmengine_checkpointing', 'history_buffer_getattr', 'UserError',
     'DataError', 'friendly_errors', 'load_config', 'merge_cfg_options',
-    'setup_cpu_distributed', 'atomic_open', 'atomic_pickle_dump',
-    'atomic_write_text', 'register_all_modules', 'check_work_dir'
+    'setup_cpu_distributed', 'end_distributed_worker', 'atomic_open',
+    'atomic_pickle_dump', 'atomic_write_text', 'register_all_modules',
+    'check_work_dir'
 ]
