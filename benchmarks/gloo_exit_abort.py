@@ -1,10 +1,10 @@
 """Reproduce the gloo worker abort at interpreter exit, and its workaround.
 
 Each run launches ``torchrun --nproc_per_node 2`` on a tiny worker: a gloo
-group, three DDP steps of a linear layer, a barrier and
-``destroy_process_group``. The worker then either returns normally
-(``interpreter_exit``) or flushes and calls ``os._exit(0)``
-(``os_exit``, what :func:`aqa_mm.utils.end_distributed_worker` does). With
+group and three DDP steps of a linear layer. The worker then either calls
+``barrier`` and ``destroy_process_group`` and returns normally
+(``interpreter_exit``), or calls :func:`aqa_mm.utils.end_distributed_worker`
+(``os_exit``: the same two calls, then a flush and ``os._exit(0)``). With
 torch 2.13 on a loaded 2-core machine, the first mode sometimes aborts after
 the work is done ("terminate called without an active exception", SIGABRT),
 which torchrun reports as a failed job; this counts how often.
@@ -31,19 +31,18 @@ sys.path.insert(0, ROOT)
 from aqa_mm.utils.io import atomic_write_text  # noqa: E402
 
 WORKER = '''\
-import os, sys
+import sys
 import torch
 import torch.distributed as dist
+from aqa_mm.utils import end_distributed_worker
 dist.init_process_group('gloo')
 model = torch.nn.parallel.DistributedDataParallel(torch.nn.Linear(4, 2))
 for _ in range(3):
     model(torch.randn(3, 4)).sum().backward()
+if sys.argv[1] == 'os_exit':
+    end_distributed_worker()
 dist.barrier()
 dist.destroy_process_group()
-if sys.argv[1] == 'os_exit':
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
 '''
 MODES = ('interpreter_exit', 'os_exit')
 
@@ -63,7 +62,9 @@ def launch(worker: str, mode: str, port: int) -> subprocess.CompletedProcess:
         [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
          f'--master_port={port}', worker, mode],
         capture_output=True, text=True, timeout=300,
-        env=dict(os.environ, OMP_NUM_THREADS='1'))
+        env=dict(os.environ, OMP_NUM_THREADS='1',
+                 PYTHONPATH=os.pathsep.join(
+                     filter(None, [ROOT, os.environ.get('PYTHONPATH')]))))
 
 
 def count_failures(runs: int, load: int, base_port: int) -> Dict[str, dict]:

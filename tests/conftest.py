@@ -1,6 +1,7 @@
 """Shared fixtures: a tiny annotation file and the real-data folder."""
 import os
 import pickle
+import socket
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,13 @@ def make_annotations(num_train: int = 12, num_test: int = 6, frames: int = 20,
         names.append(f'sample_{i:03d}')
     return dict(split=dict(train=names[:num_train], test=names[num_train:]),
                 annotations=annos)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (for gloo)."""
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture

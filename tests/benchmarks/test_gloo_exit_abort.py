@@ -3,19 +3,14 @@ reported (the workaround mode must finish; the abort itself is too rare
 to assert on in one launch)."""
 import importlib
 import json
-import socket
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.slow
@@ -27,7 +22,7 @@ def test_one_launch_per_mode_is_counted_and_reported(tmp_path, capsys):
         sys.path.remove(str(ROOT / 'benchmarks'))
     out = tmp_path / 'report.json'
     bench.main(['--runs', '1', '--load', '0', '--base-port',
-                str(_free_port()), '--out', str(out)])
+                str(free_port()), '--out', str(out)])
     report = json.loads(out.read_text())
     assert report['load'] == 0 and set(report['modes']) == set(bench.MODES)
     assert all(c['runs'] == 1 for c in report['modes'].values())

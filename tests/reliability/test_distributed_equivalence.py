@@ -15,12 +15,12 @@ after 2 epochs (6 AdamW steps). Measured: max weight gap 1.2e-7 (one float32
 ulp at these magnitudes), while epoch 2 alone moves the weights by 1.5e-3,
 so the tolerance is 1000x below a real training step.
 """
-import socket
 
 import pytest
 import torch
 
 import aqa_mm  # noqa: F401  (weights-only loading of mmengine checkpoints)
+from tests.conftest import free_port
 from .conftest import (ROOT, env, evaluate, train, write_tiny_config)
 
 WEIGHT_ATOL = 1e-6
@@ -29,18 +29,12 @@ NO_BN = (", data_bn_type='None', gcn_norm=dict(type='GN', num_groups=2), "
          "tcn_norm=dict(type='GN', num_groups=2)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
 def _dist_train(config, work):
     import subprocess
     proc = subprocess.run(
         ['bash', 'tools/dist_train.sh', config, '2', '--work-dir', str(work)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env=env(PORT=str(_free_port())))
+        env=env(PORT=str(free_port())))
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log[:3000] + '\n[...]\n' + log[-3000:]
     assert 'Distributed training: True' in log

@@ -1,6 +1,5 @@
 """CPU distributed set-up and tear-down (aqa_mm.utils.dist_utils)."""
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -11,15 +10,10 @@ import torch.distributed as dist
 from mmengine.config import Config
 
 from aqa_mm.utils import end_distributed_worker, setup_cpu_distributed
+from tests.conftest import free_port
 
 needs_cpu_only = pytest.mark.skipif(
     torch.cuda.is_available(), reason='the gloo path is taken without CUDA')
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def test_no_launcher_leaves_the_config_alone():
@@ -41,7 +35,7 @@ def test_one_rank_gloo_group_is_set_up(monkeypatch):
     monkeypatch.setenv('RANK', '0')
     monkeypatch.setenv('WORLD_SIZE', '1')
     monkeypatch.setenv('MASTER_ADDR', '127.0.0.1')
-    monkeypatch.setenv('MASTER_PORT', str(_free_port()))
+    monkeypatch.setenv('MASTER_PORT', str(free_port()))
     cfg = Config(dict(model_wrapper_cfg=dict(find_unused_parameters=True)))
     try:
         assert setup_cpu_distributed(cfg, 'pytorch') is True
@@ -78,7 +72,7 @@ _WORKER = textwrap.dedent("""
 @needs_cpu_only
 def test_a_finished_worker_exits_cleanly_with_its_logs_flushed(tmp_path):
     env = dict(os.environ, RANK='0', WORLD_SIZE='1', MASTER_ADDR='127.0.0.1',
-               MASTER_PORT=str(_free_port()), OMP_NUM_THREADS='1')
+               MASTER_PORT=str(free_port()), OMP_NUM_THREADS='1')
     proc = subprocess.run([sys.executable, '-c', _WORKER,
                            str(tmp_path / 'worker.log')],
                           capture_output=True, text=True, env=env, timeout=120)
