@@ -76,6 +76,7 @@ VARIANTS = {
     'projector': 'nw_ucla_xview_pretrain_projector.py',
     'view_aug_projector': 'nw_ucla_xview_pretrain_view_aug_projector.py',
     'moco': 'nw_ucla_xview_pretrain_moco.py',
+    'tau0.2': 'nw_ucla_xview_pretrain_tau0.2.py',
 }
 PASSES_PER_EPOCH = 5
 FINETUNE_EPOCHS = 13

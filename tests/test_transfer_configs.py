@@ -198,6 +198,26 @@ def test_pretext_option_configs_merge_into_the_parent(suffix):
     assert model.loss_module.temperature == 0.1
 
 
+def test_temperature_option_changes_only_the_infonce_temperature():
+    """``_tau0.2`` is the parent with τ = 0.2 and nothing else, and the
+    built loss divides by it (the loss of identical views is lower)."""
+    parent = Config.fromfile(TRANSFER / 'nw_ucla_xview_pretrain.py').model
+    cfg = Config.fromfile(TRANSFER / 'nw_ucla_xview_pretrain_tau0.2.py')
+    assert cfg.model.loss.temperature == 0.2
+    assert {k: v for k, v in cfg.model.items() if k != 'loss'} == {
+        k: v for k, v in parent.items() if k != 'loss'}
+    assert {k: v for k, v in cfg.model.loss.items() if k != 'temperature'
+            } == {k: v for k, v in parent.loss.items() if k != 'temperature'}
+    cfg.model.encoder.base_channels = 8
+    model = MODELS.build(cfg.model)
+    assert model.loss_module.temperature == 0.2
+    torch.manual_seed(0)
+    z = torch.nn.functional.normalize(torch.randn(6, 16), dim=1)
+    soft = model.loss_module(z, z)
+    sharp = MODELS.build(parent.loss)(z, z)
+    assert float(sharp) < float(soft)
+
+
 def _check_finetuning_loads_encoder(state: dict, tmp_path: Path) -> None:
     """nw_ucla_xview_finetune.py (1/4 width) initialised from a pretrainer
     ``state`` holds exactly its ``encoder.`` weights."""
