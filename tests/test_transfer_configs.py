@@ -76,7 +76,7 @@ def _pretrainer_checkpoint(backbone_cfg, tmp_path: Path) -> dict:
 
 
 def test_there_are_transfer_configs():
-    assert len(CONFIGS) == 14
+    assert len(CONFIGS) == 15
 
 
 @pytest.mark.parametrize('path', CONFIGS,
