@@ -229,6 +229,7 @@ def fmt(cell: Optional[dict]) -> str:
 
 def main(argv: Optional[List[str]] = None) -> None:
     """Run (or resume) the protocol and write the report."""
+    from nw_ucla_semi_merge import merge_classification
     from nw_ucla_semi_report import build_report, plot_curve, report_table
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--ann-file', default='data/nw_ucla/nw_ucla_xview.pkl',
@@ -268,6 +269,10 @@ def main(argv: Optional[List[str]] = None) -> None:
                         metavar='KEY=VALUE', help='appended to every '
                         "training run's --cfg-options (e.g. a shorter "
                         'schedule for a dry run)')
+    parser.add_argument('--merge', nargs='+', default=[], metavar='JSON',
+                        help="earlier reports whose finished scratch / "
+                        "finetuning cells this work dir lacks (same seeds, "
+                        "subsets and finetuning config)")
     parser.add_argument('--out', default=osp.join(
         ROOT, 'benchmarks', 'results', 'nw_ucla_semi.json'))
     parser.add_argument('--plot', default=osp.join(
@@ -289,6 +294,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     if args.no_report:
         return
     report = build_report(args)
+    merge_classification(report, args.merge)
     report.update(threads=args.threads, lanes=args.lanes,
                   machine=platform.machine(), cpus=os.cpu_count())
     atomic_write_text(json.dumps(report, indent=2) + '\n', args.out)

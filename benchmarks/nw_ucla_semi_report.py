@@ -4,6 +4,7 @@ the pretraining checkpoints on frozen features, tabulate and plot.
 Not a command of its own; ``bench_nw_ucla_semi.py --report-only`` calls it.
 """
 import glob
+import itertools
 import json
 import os.path as osp
 import re
@@ -179,6 +180,7 @@ def build_report(args) -> dict:
     """Everything the bench measured, as one JSON-able dict."""
     return dict(seeds=args.seeds, fractions=args.fractions,
                 finetune_epochs=FINETUNE_EPOCHS,
+                finetune_config=args.finetune_config,
                 finetune_from=[f'{v}:{e}' for v, e in args.finetune_from],
                 subsets=osp.relpath(SUBSETS, osp.dirname(CONFIGS)),
                 classification=classification(args),
@@ -227,19 +229,28 @@ def report_table(report: dict) -> str:
 
 
 def _plot_finetuned(ax, report: dict, fraction: str) -> None:
-    """Scratch (a line) and finetuned top-1 (markers at their encoder's
-    pretraining passes), mean ± std over seeds, for one labelled fraction."""
+    """Scratch (a line) and finetuned top-1 (one line per pretraining
+    variant through its encoders' pretraining passes), mean ± std over
+    seeds, for one labelled fraction."""
     cls = report['classification'].get(fraction, {})
     scratch = cls.get('scratch', {})
     if scratch.get('n'):
         ax.axhline(scratch['mean'], color='gray', ls=':',
                    label=f'scratch + finetune (n={scratch["n"]})')
+    points = {}
     for key, row in cls.items():
         match = re.fullmatch(r'finetune_(.+)_e(\d+)', key)
         if match and row.get('n'):
-            ax.errorbar(int(match[2]) * PASSES_PER_EPOCH, row['mean'],
-                        yerr=row['std'], fmt='k*', ms=10, capsize=3,
-                        label=f'{match[1]} + finetune (n={row["n"]})')
+            points.setdefault(match[1], []).append(
+                (int(match[2]) * PASSES_PER_EPOCH, row))
+    for color, (variant, rows) in zip(itertools.cycle('k6789'),
+                                      sorted(points.items())):
+        rows.sort(key=lambda item: item[0])
+        n = sorted({row['n'] for _, row in rows})
+        ax.errorbar([x for x, _ in rows], [r['mean'] for _, r in rows],
+                    yerr=[r['std'] for _, r in rows], fmt='*-', ms=10,
+                    color=color if color == 'k' else 'C' + color, capsize=3,
+                    label=f'{variant} + finetune (n={"/".join(map(str, n))})')
 
 
 def plot_curve(report: dict, path: str) -> bool:
