@@ -38,8 +38,9 @@ def merge_classification(report: dict, paths: List[str]) -> None:
     earlier reports, in the order given; a cell measured here is kept.
 
     A merged cell gets ``source`` (the earlier report's file name), its
-    encoder joins ``report['finetune_from']`` and the file names are listed
-    in ``report['merged_from']``.
+    encoder joins ``report['finetune_from']`` (then sorted by variant and
+    epoch, the table's column order) and the file names are listed in
+    ``report['merged_from']``.
 
     Args:
         report (dict): A ``build_report`` result, changed in place.
@@ -70,3 +71,5 @@ def merge_classification(report: dict, paths: List[str]) -> None:
                 if encoder and encoder not in report['finetune_from']:
                     report['finetune_from'].append(encoder)
         report.setdefault('merged_from', []).append(osp.basename(path))
+    report['finetune_from'].sort(key=lambda encoder: (
+        encoder.split(':')[0], int(encoder.split(':')[1])))

@@ -59,7 +59,7 @@ def test_fills_missing_cells_and_keeps_measured_ones(tmp_path):
     assert cls['10']['finetune_faithful_e1']['mean'] == 70.0
     assert cls['5']['scratch']['mean'] == 51.0
     assert '100' not in cls and 'finetune_faithful_e2' not in cls['10']
-    assert new['finetune_from'] == ['faithful:10', 'faithful:1']
+    assert new['finetune_from'] == ['faithful:1', 'faithful:10']
     assert new['merged_from'] == ['first.json', 'second.json']
 
 
