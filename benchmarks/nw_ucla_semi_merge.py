@@ -53,8 +53,9 @@ def merge_classification(report: dict, paths: List[str]) -> None:
     for path in paths:
         earlier = _load(path)
         for key in ('seeds', 'subsets', 'finetune_config'):
-            theirs = earlier.get(key, DEFAULT_FINETUNE_CONFIG)
-            ours = report.get(key, DEFAULT_FINETUNE_CONFIG)
+            default = DEFAULT_FINETUNE_CONFIG if key == 'finetune_config' \
+                else None
+            theirs, ours = earlier.get(key, default), report.get(key, default)
             if theirs != ours:
                 raise SystemExit(f'--merge {path}: its {key} {theirs!r} '
                                  f'do not match this report\'s {ours!r}')
