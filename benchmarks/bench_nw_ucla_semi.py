@@ -33,7 +33,9 @@ processes sharing a work dir; ``benchmarks/gpu_nw_ucla_semi.py`` runs one
 step per process), ``--cfg-options`` go after every training run's own.
 The test set is view 3, so results are the last epoch, never the best one.
 Results go to ``benchmarks/results/nw_ucla_semi.json``, a markdown table on
-stdout and the curve to ``nw_ucla_semi_curve.png``.
+stdout and the curve to ``nw_ucla_semi_curve.png``; ``--merge`` adds the
+finished cells of earlier reports whose work dirs are elsewhere
+(``nw_ucla_semi_merge.py``).
 
 CPU budget (2 shared cores, one thread per lane, measured from this bench's
 logs on 2026-12-01, with other work on the cores at times): one pretraining
