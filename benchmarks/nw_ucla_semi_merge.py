@@ -10,8 +10,9 @@ finetuning config, otherwise the file is named and refused.
 """
 import json
 import os.path as osp
-import re
 from typing import List
+
+from nw_ucla_semi_report import FINETUNE_CELL
 
 #: the finetuning config of reports written before the field was recorded
 DEFAULT_FINETUNE_CONFIG = 'nw_ucla_xview_finetune.py'
@@ -67,7 +68,7 @@ def merge_classification(report: dict, paths: List[str]) -> None:
                 if not cell.get('n') or here.get(name, {}).get('n'):
                     continue
                 here[name] = dict(cell, source=osp.basename(path))
-                match = re.fullmatch(r'finetune_(.+)_e(\d+)', name)
+                match = FINETUNE_CELL.fullmatch(name)
                 encoder = match and f'{match[1]}:{match[2]}'
                 if encoder and encoder not in report['finetune_from']:
                     report['finetune_from'].append(encoder)

@@ -16,6 +16,8 @@ from bench_nw_ucla_semi import (CONFIGS, FINETUNE_EPOCHS, PASSES_PER_EPOCH,
                                 SUBSETS, VARIANTS, final_top1, fmt, mean_std)
 from aqa_mm.utils.io import atomic_open  # noqa: E402
 
+#: a classification cell of a finetuned encoder: finetune_<variant>_e<epoch>
+FINETUNE_CELL = re.compile(r'finetune_(.+)_e(\d+)')
 #: classification results of benchmarks/bench_nw_ucla.py (whole split, one
 #: seed, 5-pass CPU pretraining), shown as the 100 % row until this bench
 #: has its own 100 % runs
@@ -239,17 +241,18 @@ def _plot_finetuned(ax, report: dict, fraction: str) -> None:
                    label=f'scratch + finetune (n={scratch["n"]})')
     points = {}
     for key, row in cls.items():
-        match = re.fullmatch(r'finetune_(.+)_e(\d+)', key)
+        match = FINETUNE_CELL.fullmatch(key)
         if match and row.get('n'):
             points.setdefault(match[1], []).append(
                 (int(match[2]) * PASSES_PER_EPOCH, row))
-    for color, (variant, rows) in zip(itertools.cycle('k6789'),
-                                      sorted(points.items())):
+    for color, (variant, rows) in zip(
+            itertools.cycle(['k', 'C6', 'C7', 'C8', 'C9']),
+            sorted(points.items())):
         rows.sort(key=lambda item: item[0])
         n = sorted({row['n'] for _, row in rows})
         ax.errorbar([x for x, _ in rows], [r['mean'] for _, r in rows],
                     yerr=[r['std'] for _, r in rows], fmt='*-', ms=10,
-                    color=color if color == 'k' else 'C' + color, capsize=3,
+                    color=color, capsize=3,
                     label=f'{variant} + finetune (n={"/".join(map(str, n))})')
 
 
