@@ -34,7 +34,8 @@ step per process), ``--cfg-options`` go after every training run's own.
 The test set is view 3, so results are the last epoch, never the best one.
 Results go to ``benchmarks/results/nw_ucla_semi.json``, a markdown table on
 stdout and the curve to ``nw_ucla_semi_curve.png``; ``--merge`` adds the
-finished cells of earlier reports whose work dirs are elsewhere
+finished runs of earlier reports whose work dirs are elsewhere, seed by
+seed, so one cell's seeds may come from different sessions
 (``nw_ucla_semi_merge.py``).
 
 CPU budget (2 shared cores, one thread per lane, measured from this bench's
@@ -273,8 +274,8 @@ def main(argv: Optional[List[str]] = None) -> None:
                         'schedule for a dry run)')
     parser.add_argument('--merge', nargs='+', default=[], metavar='JSON',
                         help="earlier reports whose finished scratch / "
-                        "finetuning cells this work dir lacks (same seeds, "
-                        "subsets and finetuning config)")
+                        "finetuning runs this work dir lacks, seed by seed "
+                        "(same seeds, subsets and finetuning config)")
     parser.add_argument('--out', default=osp.join(
         ROOT, 'benchmarks', 'results', 'nw_ucla_semi.json'))
     parser.add_argument('--plot', default=osp.join(

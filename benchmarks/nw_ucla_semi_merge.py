@@ -1,17 +1,19 @@
-"""Finished classification cells of earlier ``bench_nw_ucla_semi.py``
-reports, merged into a new one.
+"""Finished classification runs of earlier ``bench_nw_ucla_semi.py``
+reports, merged into a new one, seed by seed.
 
 Each bench run reads only its own ``--work-dir``. Runs of earlier sessions
 (other checkouts, whose work dirs are gone) survive as their report JSONs;
-``--merge`` brings their measured cells back, so that one table and one
-plot can show, say, scratch and finetuning after 5, 10, 25 and 50 passes.
-Only reports of the same protocol merge: the same seeds, label subsets and
-finetuning config, otherwise the file is named and refused.
+``--merge`` brings their measured seeds back, so that one table and one
+plot can show, say, scratch and finetuning after 5, 10, 25 and 50 passes,
+and a cell whose seeds were run in different sessions (``--steps``) gets
+all of them. Only reports of the same protocol merge: the same seeds, label
+subsets and finetuning config, otherwise the file is named and refused.
 """
 import json
 import os.path as osp
-from typing import List
+from typing import List, Optional
 
+from bench_nw_ucla_semi import mean_std
 from nw_ucla_semi_report import FINETUNE_CELL
 
 #: the finetuning config of reports written before the field was recorded
@@ -34,14 +36,44 @@ def _load(path: str) -> dict:
     return earlier
 
 
-def merge_classification(report: dict, paths: List[str]) -> None:
-    """Fill the classification cells ``report`` has not measured from
-    earlier reports, in the order given; a cell measured here is kept.
+def _merge_cell(here: dict, earlier: dict, source: str) -> Optional[dict]:
+    """``here`` with the seeds it lacks taken from ``earlier``.
 
-    A merged cell gets ``source`` (the earlier report's file name), its
-    encoder joins ``report['finetune_from']`` (then sorted by variant and
-    epoch, the table's column order) and the file names are listed in
-    ``report['merged_from']``.
+    Args:
+        here (dict): A cell (``per_seed``, ``mean``, ``std``, ``n``; may be
+            empty); not changed.
+        earlier (dict): The same cell of an earlier report, same seeds.
+        source (str): The earlier report's file name.
+
+    Returns:
+        dict | None: A new cell, its statistics recomputed and ``sources``
+        added (per seed: the report file a value came from, None for this
+        run's own or a missing one); None if ``earlier`` had no seed
+        ``here`` lacks.
+    """
+    theirs = earlier.get('per_seed') or []
+    ours = list(here.get('per_seed') or [None] * len(theirs))
+    sources = list(here.get('sources') or [None] * len(ours))
+    filled = False
+    for i, value in enumerate(theirs):
+        if value is not None and ours[i] is None:
+            ours[i], sources[i], filled = value, source, True
+    if not filled:
+        return None
+    cell = {k: v for k, v in here.items() if k not in ('mean', 'std', 'n')}
+    cell.update(per_seed=ours, sources=sources, **(mean_std(ours) or {}))
+    return cell
+
+
+def merge_classification(report: dict, paths: List[str]) -> None:
+    """Fill the classification runs ``report`` has not measured from
+    earlier reports, seed by seed, in the order given; a seed measured
+    here (or by an earlier file in ``paths``) is kept.
+
+    A cell that got a seed this way gets ``sources`` (see
+    :func:`_merge_cell`), its encoder joins ``report['finetune_from']``
+    (then sorted by variant and epoch, the table's column order) and the
+    file names are listed in ``report['merged_from']``.
 
     Args:
         report (dict): A ``build_report`` result, changed in place.
@@ -65,9 +97,11 @@ def merge_classification(report: dict, paths: List[str]) -> None:
                 continue
             here = report['classification'].setdefault(fraction, {})
             for name, cell in cells.items():
-                if not cell.get('n') or here.get(name, {}).get('n'):
+                merged = _merge_cell(here.get(name, {}), cell,
+                                     osp.basename(path))
+                if merged is None:
                     continue
-                here[name] = dict(cell, source=osp.basename(path))
+                here[name] = merged
                 match = FINETUNE_CELL.fullmatch(name)
                 encoder = match and f'{match[1]}:{match[2]}'
                 if encoder and encoder not in report['finetune_from']:

@@ -1,4 +1,4 @@
-"""benchmarks/nw_ucla_semi_merge.py: earlier reports' finished cells fill
+"""benchmarks/nw_ucla_semi_merge.py: earlier reports' finished seeds fill
 the ones a new report lacks, and reports of another protocol are refused."""
 import copy
 import json
@@ -53,14 +53,31 @@ def test_fills_missing_cells_and_keeps_measured_ones(tmp_path):
     merge_classification(new, [first, second])
     cls = new['classification']
     assert cls['10']['scratch']['mean'] == 61.0
-    assert cls['10']['scratch']['source'] == 'first.json'
+    assert cls['10']['scratch']['sources'] == ['first.json'] * 2
     assert cls['10']['finetune_faithful_e10']['mean'] == 71.0  # measured here
-    assert 'source' not in cls['10']['finetune_faithful_e10']
+    assert 'sources' not in cls['10']['finetune_faithful_e10']
     assert cls['10']['finetune_faithful_e1']['mean'] == 70.0
     assert cls['5']['scratch']['mean'] == 51.0
     assert '100' not in cls and 'finetune_faithful_e2' not in cls['10']
     assert new['finetune_from'] == ['faithful:1', 'faithful:10']
     assert new['merged_from'] == ['first.json', 'second.json']
+
+
+def test_seeds_of_one_cell_run_in_different_sessions_combine(tmp_path):
+    seeds = dict(seeds=[0, 1, 2])
+    new = _report({'100': {'scratch': dict(per_seed=[None, 94.0, None])}},
+                  fractions=[100], **seeds)
+    first = _write(tmp_path, 'first.json', _report(
+        {'100': {'scratch': dict(per_seed=[90.0, 0.0, None], mean=45.0,
+                                 std=63.6, n=2)}}, **seeds))
+    second = _write(tmp_path, 'second.json', _report(
+        {'100': {'scratch': dict(per_seed=[1.0, 2.0, 92.0], mean=31.7,
+                                 std=52.0, n=3)}}, **seeds))
+    merge_classification(new, [first, second])
+    cell = new['classification']['100']['scratch']
+    assert cell['per_seed'] == [90.0, 94.0, 92.0]
+    assert cell['sources'] == ['first.json', None, 'second.json']
+    assert (cell['mean'], cell['std'], cell['n']) == (92.0, 2.0, 3)
 
 
 @pytest.mark.parametrize('change, key', [
