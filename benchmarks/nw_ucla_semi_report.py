@@ -231,14 +231,15 @@ def report_table(report: dict) -> str:
 
 
 def _plot_finetuned(ax, report: dict, fraction: str) -> None:
-    """Scratch (a line) and finetuned top-1 (one line per pretraining
-    variant through its encoders' pretraining passes), mean ± std over
-    seeds, for one labelled fraction."""
+    """Scratch (a line: the encoder trained from random init on the
+    labelled subset) and finetuned top-1 (one line per pretraining variant
+    through its encoders' pretraining passes), mean ± std over seeds, for
+    one labelled fraction."""
     cls = report['classification'].get(fraction, {})
     scratch = cls.get('scratch', {})
     if scratch.get('n'):
         ax.axhline(scratch['mean'], color='gray', ls=':',
-                   label=f'scratch + finetune (n={scratch["n"]})')
+                   label=f'scratch (n={scratch["n"]})')
     points = {}
     for key, row in cls.items():
         match = FINETUNE_CELL.fullmatch(key)
