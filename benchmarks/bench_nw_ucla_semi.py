@@ -43,7 +43,8 @@ logs on 2026-12-01, with other work on the cores at times): one pretraining
 epoch (5 passes) 35-41 min, a 10 % finetuning run 17-22 min, a 5 % one
 10-12 min, the representation evaluation 1-2 min per checkpoint. On
 2026-12-04: a pretraining epoch 21 min, a 100 % run 100 min (scratch and
-finetuning in two lanes). The README's table: the
+finetuning in two lanes); on 2026-12-07 a pretraining epoch 20 min on one
+thread beside a 100 % run, a 100 % run 105 min. The README's table: the
 command above with ``--variants faithful view_aug_projector
 --pretrain-epochs 1 --finetune-from faithful:1 --fractions 10 5``.
 """
