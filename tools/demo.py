@@ -5,7 +5,7 @@
         [--pose-checkpoint PATH_OR_URL | --random-weights]
         [--out-video out.mp4] [--out-json out.json] [--device cpu]
         [--max-frames N] [--batch-size 8] [--kpt-thr 0.3]
-        [--min-person-score 0.3] [--kinetics-top-k 5]
+        [--min-person-score 0.3] [--min-coverage 0.8] [--kinetics-top-k 5]
         [--cfg-options KEY=VALUE ...]
 
 Extracts the athlete's skeleton with the same library and flags as
@@ -17,7 +17,8 @@ stream's score and the stream PFM chose, where the RGB stream's weights
 come from and what the Kinetics-400 I3D sees in the video (top 5), and a
 WARNING line for every reason not to trust the score (model trained on the
 synthetic set, score outside the training range, too few confident joints:
-``aqa_mm.apis.domain_warnings``; also in the JSON and on the video). It
+``aqa_mm.apis.domain_warnings``; the athlete found in fewer than
+``--min-coverage`` of the frames; also in the JSON and on the video). It
 optionally writes an annotated video (skeleton overlay + scores),
 atomically. ``--max-frames N`` scores only
 the first N frames (both streams see the same frames). Exit status: 0 done,
@@ -40,7 +41,7 @@ from aqa_mm.apis import (domain_warnings, format_result, inference_aqa,
 from aqa_mm.apis.annotated_video import trim_video, write_annotated
 from aqa_mm.apis.inference import model_streams
 from aqa_mm.apis.kinetics import KINETICS_WEIGHTS, kinetics_top_k
-from aqa_mm.pose import NoPersonError, VideoReadError
+from aqa_mm.pose import TRACK_STATES, NoPersonError, VideoReadError
 from aqa_mm.pose.pose_backend import (BACKENDS, build_pose_extractor,
                                       choose_backend, describe_backend)
 from aqa_mm.utils import UserError, atomic_write_text, friendly_errors
@@ -84,6 +85,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument('--kpt-thr', type=float, default=0.3,
                    help='keypoints below this score are not drawn, nor '
                    'count as confident in the warnings')
+    p.add_argument('--min-coverage', type=float, default=0.8,
+                   help='warn when the athlete is found in fewer than this '
+                   'fraction of the frames')
     p.add_argument('--kinetics-top-k', type=int, default=5,
                    help='print what the Kinetics-400 I3D sees in the video '
                    '(top K classes; 0: skip, saves one I3D pass)')
@@ -123,12 +127,21 @@ def pose_summary(record: dict, backend: str, kpt_thr: float) -> dict:
 
     Returns:
         dict: ``backend``, ``frames_with_person`` (frames with any score
-        > 0), ``mean_keypoint_score`` (over those frames) and
-        ``median_confident_joints`` (joints >= ``kpt_thr`` per frame).
+        > 0), ``coverage`` (the fraction of frames that have the athlete,
+        from ``track_state`` where the record has it), ``track_states``
+        (frames per state), ``mean_keypoint_score`` (over the frames with
+        a person) and ``median_confident_joints`` (joints >= ``kpt_thr``
+        per frame).
     """
     scores = record['keypoint_score'][0]  # (T, V)
     found = scores.max(1) > 0  # (T,)
+    states = record.get('track_state')
+    athlete = found if states is None else states[0] > 0  # (T,)
+    counts = None if states is None else {
+        name: int((states[0] == code).sum())
+        for code, name in enumerate(TRACK_STATES)}
     return dict(backend=backend, frames_with_person=int(found.sum()),
+                coverage=float(athlete.mean()), track_states=counts,
                 mean_keypoint_score=float(scores[found].mean())
                 if found.any() else 0.0,
                 median_confident_joints=float(np.median(
@@ -200,6 +213,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             result, training_profile(model.cfg),
             record['keypoint_score'] if 'skeleton' in streams else None,
             class_id=args.class_id, kpt_thr=args.kpt_thr)
+        pose = pose_summary(record, backend, args.kpt_thr)
+        if pose['coverage'] < args.min_coverage:
+            result['warnings'].append(
+                f'the athlete was found in {pose["coverage"]:.0%} of the '
+                f'frames (under --min-coverage {args.min_coverage:.0%}): '
+                'the skeleton stream saw an incomplete performance')
         print(f'demo.py: {args.video}: {format_result(result)}')
         for stream, score in result['stream_scores'].items():
             print(f'  {stream:9s} {score:8.2f}'
@@ -212,7 +231,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.out_json:
             atomic_write_text(json.dumps(dict(
                 result, video=args.video, frames=record['total_frames'],
-                pose=pose_summary(record, backend, args.kpt_thr),
+                pose=pose,
                 rgb_weights=weights, kinetics_top_k=top),
                 indent=2) + '\n', args.out_json)
         if args.out_video:

@@ -3,7 +3,7 @@ on every frame (``tools/demo.py --out-video``), and trimming a video to its
 first frames (``--max-frames``). Outputs are written atomically by
 :class:`~aqa_mm.pose.visualize.OverlayVideoWriter`.
 """
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -64,16 +64,54 @@ def caption_lines(result: dict) -> List[str]:
     return lines
 
 
+def caption_scale(lines: List[str], shape: Tuple[int, int],
+                  max_width: float = 0.6, max_height: float = 0.3
+                  ) -> Tuple[float, int]:
+    """Font scale and line step (pixels) that fit the caption in the frame.
+
+    The text grows with the frame height (scale 1 at 720 px) but never takes
+    more than ``max_width`` of the frame's width nor ``max_height`` of its
+    height, so small videos (320 x 240) keep most of the picture.
+
+    Args:
+        lines (list[str]): The caption.
+        shape (tuple[int, int]): (H, W) of the frame.
+        max_width (float): Widest line, as a fraction of W. Defaults to 0.6.
+        max_height (float): All lines, as a fraction of H. Defaults to 0.3.
+
+    Returns:
+        tuple[float, int]: OpenCV font scale and the line step in pixels.
+    """
+    h, w = shape
+    widest = max(cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, 1.0, 1)
+                 [0][0] for line in lines)
+    line_h = 1.5 * cv2.getTextSize('Hg', cv2.FONT_HERSHEY_SIMPLEX, 1.0,
+                                   1)[0][1]
+    scale = min(h / 720, max_width * w / widest,
+                max_height * h / (line_h * len(lines)))
+    # thicker strokes widen the text: shrink to fit at the drawn thickness
+    thick = max(1, round(1.5 * scale))
+    drawn = max(cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, scale,
+                                thick)[0][0] for line in lines)
+    scale *= min(1.0, (max_width * w - 2 * thick) / max(drawn, 1))
+    return scale, max(int(round(line_h * scale)), 1)
+
+
 def draw_caption(frame: np.ndarray, lines: List[str]) -> np.ndarray:
-    """Draw ``lines`` on a copy of ``frame`` (H, W, 3) BGR, top left."""
+    """Draw ``lines`` on a copy of ``frame`` (H, W, 3) BGR, top left, on a
+    dark band, sized by :func:`caption_scale`."""
     canvas = frame.copy()
-    scale = max(0.4, frame.shape[0] / 720)
-    thick = max(1, round(2 * scale))
-    step = int(32 * scale)
+    if not lines:
+        return canvas
+    scale, step = caption_scale(lines, frame.shape[:2])
+    thick = max(1, round(1.5 * scale))
+    pad = max(2, step // 8)
+    width = max(cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, scale,
+                                thick)[0][0] for line in lines)
+    band = canvas[:step * len(lines) + 2 * pad, :width + 2 * pad]
+    band[:] = (band * 0.45).astype(np.uint8)  # darken behind the text
     for i, line in enumerate(lines):
-        org = (int(10 * scale), step * (i + 1))
-        cv2.putText(canvas, line, org, cv2.FONT_HERSHEY_SIMPLEX, scale,
-                    (0, 0, 0), thick + 2, cv2.LINE_AA)
+        org = (pad, pad + step * (i + 1) - step // 4)
         cv2.putText(canvas, line, org, cv2.FONT_HERSHEY_SIMPLEX, scale,
                     (255, 255, 255), thick, cv2.LINE_AA)
     return canvas

@@ -19,30 +19,19 @@ file) and the overlay are shared. Per crop:
   pixels; the score of a joint is its BlazePose *visibility*.
 * No person in the crop: keypoints and scores are 0.
 
-**One athlete.** BlazePose finds one person per image, and its own tracker
-follows whoever it found first. The extractor confines it to the athlete
-(``PoseExtractor(..., batch_size=1, lost_patience=10)``, the detector-free
-:class:`aqa_mm.pose.PoseBoxTracker`; see docs/pose_extraction.md):
+**One athlete.** BlazePose finds one person per image. The extractor
+confines it to the athlete with :class:`aqa_mm.pose.PoseSearch`: BlazePose
+sees only the region where :class:`aqa_mm.pose.AthleteTracker` predicts the
+athlete (the whole frame until he is first found), turned by 90, 180 or 270
+degrees when the upright crop shows nobody, and a pose far from the
+prediction is refused. See docs/pose_extraction.md for the rule.
 
-1. *Start*: BlazePose on the whole frame. The athlete is the person its
-   detector ranks first there (its most confident detection, not
-   necessarily the largest person).
-2. *Continue*: every next frame, BlazePose sees only the crop around the
-   athlete's previous keypoints (score >= 0.3), enlarged by 25 % on each
-   side. A judge or spectator outside that crop cannot be picked up, even
-   when BlazePose loses the athlete and re-detects.
-3. *Lost* (no person in the crop, or fewer than 3 confident joints): the
-   frame is kept with zeros; the same crop is searched for up to
-   ``lost_patience`` frames, then the whole frame again (rule 1).
-
-BlazePose's tracking mode (``static_image_mode=False``) stays on: it follows
-the landmarks of the previous frame, here in the previous crop's
-coordinates. The crop is centred on the previous pose, so that offset is of
-the order of one frame's motion, which its tracker absorbs anyway; when the
-landmarks are lost it re-runs its detector, inside the crop. When the crop
-jumps (IoU with the previous crop below ``jump_iou``: whole frame -> crop,
-or a new search) the old landmarks would land in the wrong place, so its
-tracker is restarted (about 0.3 s on one CPU thread) and detects afresh.
+BlazePose runs in static-image mode by default: every crop is detected and
+landed afresh, so crops that move and turn from frame to frame never carry
+stale landmarks over. Its tracking mode (``static_image_mode=False``)
+follows the landmarks of the previous call, in the previous crop's
+coordinates; when the crop jumps (IoU with the previous crop below
+``jump_iou``) its tracker is restarted (about 0.3 s on one CPU thread).
 Landmark smoothing is off (it would filter across crops; HRNet is not
 smoothed either).
 """
@@ -68,14 +57,14 @@ class BlazePoseEstimator:
         min_tracking_confidence (float): Landmark presence below which
             BlazePose re-detects. Defaults to 0.5 (MediaPipe's default).
         static_image_mode (bool): Detect in every image independently
-            instead of tracking. Defaults to False.
+            instead of tracking. Defaults to True.
         jump_iou (float): A crop whose IoU with the previous one is below
             this restarts BlazePose's tracker. Defaults to 0.5.
     """
 
     def __init__(self, min_detection_confidence: float = 0.5,
                  min_tracking_confidence: float = 0.5,
-                 static_image_mode: bool = False,
+                 static_image_mode: bool = True,
                  jump_iou: float = 0.5) -> None:
         self.meta = coco_metainfo()
         self.num_keypoints = int(self.meta['num_keypoints'])
@@ -91,36 +80,46 @@ class BlazePoseEstimator:
             import mediapipe as mp  # prints start-up noise on fd 2
             self._solution = mp.solutions.pose.Pose
         self.jump_iou = jump_iou
-        self._pose = None
+        self._graphs = {}  # stream -> MediaPipe Pose graph
         self._last_crop = None
+        self.streams = True  # PoseSearch may keep one track per turn
 
     def reset(self) -> None:
         """Forget the tracked person (start of a new video)."""
         self.close()
 
     def close(self) -> None:
-        """Release the MediaPipe graph (rebuilt on the next call)."""
-        if self._pose is not None:
-            self._pose.close()
-            self._pose = None
+        """Release the MediaPipe graphs (rebuilt on the next call)."""
+        for graph in self._graphs.values():
+            graph.close()
+        self._graphs = {}
         self._last_crop = None
 
-    def _landmarks(self, rgb: np.ndarray) -> Optional[np.ndarray]:
-        """(33, 3) normalised ``x, y, visibility`` of an RGB image, or None."""
-        if self._pose is None:  # graph start and first frame log on fd 2
+    def _landmarks(self, rgb: np.ndarray, stream: Optional[int]
+                   ) -> Optional[np.ndarray]:
+        """(33, 3) normalised ``x, y, visibility`` of an RGB image, or None.
+
+        ``stream`` None is the graph of ``static_image_mode``; an int is a
+        tracking graph of its own (its landmarks carry to its next call)."""
+        graph = self._graphs.get(stream)
+        if graph is None:  # graph start and first frame log on fd 2
+            options = dict(self.options)
+            if stream is not None:
+                options['static_image_mode'] = False
             with filtered_native_stderr():
-                self._pose = self._solution(**self.options)
-                result = self._pose.process(rgb)
+                graph = self._graphs[stream] = self._solution(**options)
+                result = graph.process(rgb)
         else:
-            result = self._pose.process(rgb)
+            result = graph.process(rgb)
         if result.pose_landmarks is None:
             return None
         return np.array([(p.x, p.y, p.visibility)
                          for p in result.pose_landmarks.landmark],
                         dtype=np.float32)
 
-    def __call__(self, frames: Sequence[np.ndarray],
-                 boxes: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    def __call__(self, frames: Sequence[np.ndarray], boxes: np.ndarray,
+                 stream: Optional[int] = None
+                 ) -> Tuple[np.ndarray, np.ndarray]:
         """Keypoints of the person inside each box, frame by frame.
 
         Args:
@@ -129,6 +128,9 @@ class BlazePoseEstimator:
             boxes (np.ndarray): (N, 4) crops ``x1, y1, x2, y2`` in pixels,
                 one per frame (clipped to the frame; an empty one means the
                 whole frame).
+            stream (int, optional): Track with the tracking graph of this
+                id (e.g. one per crop orientation); None: the graph of
+                ``static_image_mode``. Defaults to None.
 
         Returns:
             tuple[np.ndarray, np.ndarray]: ``keypoints`` (N, V, 2) float32 in
@@ -142,13 +144,15 @@ class BlazePoseEstimator:
         scores = np.zeros((len(boxes), self.num_keypoints), np.float32)
         for i, (frame, box) in enumerate(zip(frames, boxes)):
             crop = crop_box(box, frame.shape[:2])  # (4,) int
-            if self._last_crop is not None and box_iou(
+            if stream is None and not self.options['static_image_mode'] \
+                    and self._last_crop is not None and box_iou(
                     self._last_crop, crop[None])[0] < self.jump_iou:
                 self.close()  # stale landmarks: track afresh
-            self._last_crop = crop
+            if stream is None:
+                self._last_crop = crop
             x1, y1, x2, y2 = crop
             rgb = cv2.cvtColor(frame[y1:y2, x1:x2], cv2.COLOR_BGR2RGB)
-            landmarks = self._landmarks(rgb)
+            landmarks = self._landmarks(rgb, stream)
             if landmarks is not None:
                 kpts[i], scores[i] = landmarks_to_pixels(landmarks,
                                                          self.index, crop)

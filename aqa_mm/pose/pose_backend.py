@@ -16,11 +16,9 @@ from .batched_topdown import BatchedTopdown
 from .blazepose import BlazePoseEstimator
 from .extractor import PoseExtractor
 from .pose_model import check_checkpoint, init_pose_model
+from .pose_search import PoseSearch
 
 BACKENDS = ('hrnet', 'blazepose')
-# BlazePose: frames searched in the athlete's last crop once it is lost,
-# before the whole frame again (see aqa_mm/pose/blazepose.py)
-BLAZEPOSE_LOST_PATIENCE = 10
 
 
 def choose_backend(backend: Optional[str], checkpoint: Optional[str],
@@ -100,17 +98,22 @@ def build_pose_extractor(backend: str, device: str, batch_size: int = 8,
         checkpoint (str, optional): HRNet weights. Defaults to None.
         random_weights (bool): HRNet without weights. Defaults to False.
         detector (callable, optional): Person detector, see
-            :class:`PoseExtractor`. Defaults to None.
+            :class:`PoseExtractor`. Defaults to None: BlazePose searches
+            for the athlete (in every orientation), and HRNet runs in the
+            box it found; with ``random_weights`` HRNet sees whole frames.
 
     Returns:
         PoseExtractor: Ready for :meth:`PoseExtractor.extract`.
     """
     if backend == 'blazepose':
         return PoseExtractor(BlazePoseEstimator(), detector, batch_size=1,
-                             min_person_score=min_person_score,
-                             lost_patience=BLAZEPOSE_LOST_PATIENCE)
+                             min_person_score=min_person_score)
     model = init_pose_model(pose_config, checkpoint, device,
                             random_weights=random_weights)
+    # random weights give meaningless keypoints: no athlete search then
+    finder = None if detector is not None or random_weights else \
+        PoseSearch(BlazePoseEstimator())
     return PoseExtractor(BatchedTopdown(model, batch_size), detector,
-                         batch_size=batch_size,
-                         min_person_score=min_person_score)
+                         finder, batch_size=batch_size,
+                         min_person_score=min_person_score,
+                         whole_frame=random_weights and detector is None)

@@ -48,7 +48,8 @@ def test_dives_of_whole_event_recordings(hrnet, tmp_path, layout):
 
     poses = tmp_path / 'poses'
     extractor = PoseExtractor(BatchedTopdown(hrnet, 4, fast=False),
-                              batch_size=4, min_person_score=0.0)
+                              batch_size=4, min_person_score=0.0,
+                              whole_frame=True)
     summary = run_extraction(items, str(poses), extractor,
                              str(tmp_path / 'failures.txt'), progress=False)
     assert summary.done == 3 and not summary.failed
@@ -75,7 +76,8 @@ def test_a_dive_past_the_end_is_a_recorded_failure(hrnet, tmp_path):
     dives.write_text('path,start,end,id\nevent.mp4,2,3,ok\n'
                      'event.mp4,8,12,late\n')
     extractor = PoseExtractor(BatchedTopdown(hrnet, 4, fast=False),
-                              batch_size=4, min_person_score=0.0)
+                              batch_size=4, min_person_score=0.0,
+                              whole_frame=True)
     failures = tmp_path / 'failures.txt'
     summary = run_extraction(collect_videos(str(dives)),
                              str(tmp_path / 'poses'), extractor,

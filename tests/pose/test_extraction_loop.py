@@ -13,6 +13,11 @@ from tests.pose.conftest import StubEstimator
 ROOT = Path(__file__).resolve().parents[2]
 
 
+
+def _whole(estimator):
+    """The extractor with the whole frame as the box (no athlete search)."""
+    return PoseExtractor(estimator, whole_frame=True)
+
 def _items(*paths):
     return [VideoItem(str(p), Path(p).stem) for p in paths]
 
@@ -30,7 +35,7 @@ def test_bad_videos_are_listed_and_the_rest_is_processed(tmp_path,
     blank = make_video('blank.mp4', 4, all_blank=True)
     items = _items(good[0], *_bad_files(tmp_path), blank, good[1])
     out, failures, logs = tmp_path / 'out', tmp_path / 'out' / 'f.txt', []
-    summary = run_extraction(items, str(out), PoseExtractor(StubEstimator()),
+    summary = run_extraction(items, str(out), _whole(StubEstimator()),
                              str(failures), progress=False, log=logs.append)
     assert summary.done == 2 and summary.frames == 8
     assert sorted(p.name for p in out.glob('*.pkl')) == ['a.pkl', 'z.pkl']
@@ -46,12 +51,12 @@ def test_bad_videos_are_listed_and_the_rest_is_processed(tmp_path,
 def test_rerun_skips_finished_videos(tmp_path, make_video):
     items = _items(make_video('a.mp4', 4), make_video('b.mp4', 4))
     out, failures = tmp_path / 'out', str(tmp_path / 'f.txt')
-    run_extraction(items[:1], str(out), PoseExtractor(StubEstimator()),
+    run_extraction(items[:1], str(out), _whole(StubEstimator()),
                    failures, progress=False)
     first = (out / 'a.pkl').stat().st_mtime_ns
     stub, logs = StubEstimator(), []
     time.sleep(0.01)
-    summary = run_extraction(items, str(out), PoseExtractor(stub), failures,
+    summary = run_extraction(items, str(out), _whole(stub), failures,
                              progress=False, log=logs.append)
     assert (summary.skipped, summary.done) == (1, 1)
     assert (out / 'a.pkl').stat().st_mtime_ns == first
@@ -69,7 +74,7 @@ def test_error_mid_video_leaves_no_partial_output(tmp_path, make_video):
         progress=False, log=lambda m: None)
     assert [p.name for p in out.rglob('*') if p.is_file()] == []
     assert 'stub failure' in Path(failures).read_text()
-    run_extraction(items, str(out), PoseExtractor(StubEstimator()), failures,
+    run_extraction(items, str(out), _whole(StubEstimator()), failures,
                    visualize=True, progress=False)
     names = sorted(str(p.relative_to(out)) for p in out.rglob('*')
                    if p.is_file())
@@ -87,7 +92,8 @@ class Slow(StubEstimator):
         return super().__call__(frames, boxes)
 
 items = [VideoItem(p, p.rsplit('/', 1)[1][:-4]) for p in sys.argv[2:]]
-run_extraction(items, sys.argv[1], PoseExtractor(Slow(), batch_size=1),
+run_extraction(items, sys.argv[1], PoseExtractor(Slow(), batch_size=1,
+                                                whole_frame=True),
                sys.argv[1] + '/f.txt', visualize=True, progress=False)
 '''
 
@@ -109,7 +115,7 @@ def test_killed_run_resumes_without_corrupt_outputs(tmp_path, make_video):
     assert list(out.rglob('.b.*tmp*')), 'the kill left no partial file'
     summary = run_extraction(
         [VideoItem(v, Path(v).stem) for v in videos], str(out),
-        PoseExtractor(StubEstimator()), str(out / 'f.txt'), visualize=True,
+        _whole(StubEstimator()), str(out / 'f.txt'), visualize=True,
         progress=False)
     assert summary.skipped >= 1 and not summary.failed
     files = sorted(str(p.relative_to(out)) for p in out.rglob('*')

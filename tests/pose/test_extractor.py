@@ -17,7 +17,10 @@ def _decoded(path) -> int:
 def _check_format(rec, frames, shape):
     assert set(rec) == {'frame_dir', 'total_frames', 'img_shape',
                         'original_shape', 'keypoint', 'keypoint_score',
-                        'boxes'}
+                        'boxes', 'track_state', 'track_angle'}
+    assert rec['track_state'].shape == rec['track_angle'].shape == (1, frames)
+    assert rec['track_state'].dtype == np.uint8
+    assert rec['track_angle'].dtype == np.int16
     assert rec['total_frames'] == frames
     assert rec['img_shape'] == rec['original_shape'] == shape
     assert rec['keypoint'].shape == (1, frames, 17, 2)
@@ -30,7 +33,8 @@ def _check_format(rec, frames, shape):
 def test_real_video_with_hrnet(hrnet, real_video):
     """Real 1920x1080 video, random weights, first 4 frames."""
     extractor = PoseExtractor(BatchedTopdown(hrnet, 2, fast=False),
-                              batch_size=2, min_person_score=0)
+                              batch_size=2, min_person_score=0,
+                              whole_frame=True)
     rec = extractor.extract(real_video, 'demo', max_frames=4)
     _check_format(rec, 4, (1080, 1920))
     assert rec['frame_dir'] == 'demo'
@@ -41,7 +45,8 @@ def test_real_video_with_hrnet(hrnet, real_video):
 def test_every_frame_kept_blank_ones_zero(make_video):
     path = make_video('v.mp4', num=11, blank_at=(3, 4, 10))
     stub = StubEstimator()
-    rec = PoseExtractor(stub, batch_size=4).extract(str(path), 'v')
+    rec = PoseExtractor(stub, batch_size=4, whole_frame=True).extract(
+        str(path), 'v')
     _check_format(rec, 11, (64, 96))
     assert rec['total_frames'] == _decoded(path)
     blank = [3, 4, 10]
@@ -52,18 +57,6 @@ def test_every_frame_kept_blank_ones_zero(make_video):
     assert len(stub.boxes) == 8  # blank frames never reach the model
 
 
-def test_fallback_box_follows_the_last_pose(make_video):
-    stub = StubEstimator()
-    rec = PoseExtractor(stub, batch_size=2).extract(
-        str(make_video('v.mp4', num=4)), 'v')
-    boxes = rec['boxes'][0]
-    np.testing.assert_array_equal(boxes[0], boxes[1])  # whole frame
-    np.testing.assert_array_equal(boxes[0], [0, 0, 96, 64])
-    # stub keypoints span 20-80 % of the box; + 25 % margin each side
-    np.testing.assert_allclose(boxes[2], [0.05 * 96, 0.05 * 64, 0.95 * 96,
-                                          0.95 * 64], atol=1e-3)
-
-
 def test_nobody_found_gives_a_zero_box_and_each_video_resets(make_video):
     """An estimator that finds nobody (scores 0, like BlazePose on an empty
     crop) leaves zeros; the estimator is reset before every video."""
@@ -71,6 +64,7 @@ def test_nobody_found_gives_a_zero_box_and_each_video_resets(make_video):
     extractor = PoseExtractor(stub, batch_size=1, min_person_score=-1)
     path = str(make_video('v.mp4', num=3))
     rec = extractor.extract(path, 'v')
+    assert not rec['track_state'].any()  # lost in every frame
     assert not rec['boxes'].any() and not rec['keypoint_score'].any()
     assert not rec['keypoint'].any()
     extractor.extract(path, 'v')
@@ -88,9 +82,10 @@ def test_blank_video_has_no_person(make_video):
 def test_low_scores_mean_no_person(make_video):
     path = str(make_video('v.mp4', num=3))
     with pytest.raises(NoPersonError, match='min_person_score 0.3'):
-        PoseExtractor(StubEstimator(score=0.2)).extract(path, 'v')
-    rec = PoseExtractor(StubEstimator(score=0.2),
-                        min_person_score=0.1).extract(path, 'v')
+        PoseExtractor(StubEstimator(score=0.2), whole_frame=True).extract(
+            path, 'v')
+    rec = PoseExtractor(StubEstimator(score=0.2), min_person_score=0.1,
+                        whole_frame=True).extract(path, 'v')
     assert rec['total_frames'] == 3
 
 
@@ -126,6 +121,7 @@ def test_overlay_video(make_video, tmp_path):
 def test_failure_mid_video_leaves_no_overlay(make_video, tmp_path):
     out = tmp_path / 'vis' / 'v.mp4'
     with pytest.raises(RuntimeError, match='stub failure'):
-        PoseExtractor(StubEstimator(fail_after=1), batch_size=2).extract(
+        PoseExtractor(StubEstimator(fail_after=1), batch_size=2,
+                      whole_frame=True).extract(
             str(make_video('v.mp4', num=6)), 'v', vis_path=str(out))
     assert list(out.parent.iterdir()) == []

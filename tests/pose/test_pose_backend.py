@@ -51,8 +51,24 @@ def test_the_line_says_which_backend_and_that_blazepose_is_cpu_only():
 def test_built_extractors():
     blaze = build_pose_extractor('blazepose', 'cuda', batch_size=8)
     assert isinstance(blaze.estimator, BlazePoseEstimator)
-    assert blaze.batch_size == 1 and blaze.lost_patience == 10
+    # BlazePose searches for the athlete itself, in every orientation
+    assert blaze.batch_size == 1 and blaze.search.angles == (0, 90, 180, 270)
     hrnet = build_pose_extractor('hrnet', 'cpu', batch_size=4,
                                  random_weights=True)
     assert isinstance(hrnet.estimator, BatchedTopdown)
-    assert hrnet.batch_size == 4 and hrnet.lost_patience == 0
+    # random weights: meaningless keypoints, so no athlete search
+    assert hrnet.batch_size == 4 and hrnet.whole_frame
+    assert hrnet.search is None and hrnet.finder is None
+
+
+def test_hrnet_boxes_come_from_the_blazepose_search(monkeypatch):
+    """With weights, HRNet's person boxes come from BlazePose's search in
+    every orientation (no mmdet); the model itself is not needed here."""
+    import aqa_mm.pose.pose_backend as backend
+    monkeypatch.setattr(backend, 'init_pose_model', lambda *a, **k: None)
+    monkeypatch.setattr(backend, 'BatchedTopdown', lambda *a: 'hrnet')
+    hrnet = build_pose_extractor('hrnet', 'cpu', batch_size=4,
+                                 checkpoint='weights.pth')
+    assert hrnet.search is None and not hrnet.whole_frame
+    assert isinstance(hrnet.finder.estimator, BlazePoseEstimator)
+    assert hrnet.finder.angles == (0, 90, 180, 270)

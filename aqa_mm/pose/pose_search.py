@@ -1,0 +1,277 @@
+"""Find the athlete's pose frame by frame: the estimator looks only where
+the :class:`AthleteTracker` predicts him, in every orientation.
+
+For each frame:
+
+1. The estimator sees the tracker's search region (the whole frame until
+   the athlete is first found), turned by the angle of the athlete's last
+   pose (upright at the start).
+2. The pose counts if at least ``min_keypoints`` joints score
+   ``kpt_thr`` or more and the tracker's identity gate accepts its centre
+   and size (:meth:`AthleteTracker.accepts`).
+3. Otherwise the region is searched again turned by the other quarter
+   turns (:func:`aqa_mm.pose.orientation.search_order`), keypoints mapped
+   back to the frame. After ``full_search`` (3) consecutive frames without
+   the athlete, only one other turn is tried per frame, in rotation, so a
+   long absence (under water, out of view) costs about two estimator calls
+   a frame instead of four.
+4. No accepted pose: the frame is empty (zero keypoints and scores) and
+   ``lost``; a pose of someone the gate refused is never kept.
+
+The estimator is any callable ``estimator(images, boxes)`` returning
+keypoints (N, V, 2) in pixels and scores (N, V), as
+:class:`aqa_mm.pose.BlazePoseEstimator` and :class:`aqa_mm.pose.BatchedTopdown`.
+With a batch of N frames the first try of every frame uses the region
+predicted at the start of the batch (BlazePose runs with N = 1).
+"""
+from dataclasses import dataclass
+from typing import Callable, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from .athlete_tracker import AthleteTracker, pose_extent
+from .orientation import ANGLES, rotate_image, search_order, unrotate_points
+
+Estimator = Callable[[Sequence[np.ndarray], np.ndarray],
+                     Tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass
+class SearchResult:
+    """The athlete in a batch of N frames (zeros where lost).
+
+    Attributes:
+        keypoints (np.ndarray): (N, V, 2) float32 frame pixels.
+        scores (np.ndarray): (N, V) float32.
+        boxes (np.ndarray): (N, 4) float32 person boxes ``xyxy``: the
+            confident joints' box enlarged by the search's ``margin``.
+        states (np.ndarray): (N,) uint8 track states
+            (:data:`aqa_mm.pose.athlete_tracker.TRACK_STATES`).
+        angles (np.ndarray): (N,) int16 clockwise turn the pose was found
+            in (0 where lost).
+    """
+    keypoints: np.ndarray
+    scores: np.ndarray
+    boxes: np.ndarray
+    states: np.ndarray
+    angles: np.ndarray
+
+
+def region_crop(region: np.ndarray, img_shape: Tuple[int, int]
+                ) -> Optional[np.ndarray]:
+    """Integer crop ``x1, y1, x2, y2`` of a region, or None if under 2 px."""
+    h, w = img_shape
+    x1, y1 = np.floor(np.maximum(region[:2], 0)).astype(np.int64)
+    x2, y2 = np.ceil(np.minimum(region[2:], (w, h))).astype(np.int64)
+    if x2 - x1 < 2 or y2 - y1 < 2:
+        return None
+    return np.array([x1, y1, x2, y2], np.int64)
+
+
+def estimate_turned(estimator: Estimator, frames: Sequence[np.ndarray],
+                    crops: Sequence[np.ndarray], angles: Sequence[int],
+                    track: bool = False) -> Tuple[np.ndarray, np.ndarray]:
+    """Run an estimator on crops of frames, each turned by its angle.
+
+    Args:
+        estimator (callable): ``estimator(images, boxes)``.
+        frames (Sequence[np.ndarray]): N images (H, W, 3).
+        crops (Sequence[np.ndarray]): N integer crops ``xyxy``.
+        angles (Sequence[int]): N clockwise turns (0: the crop as a box of
+            the frame, no copy).
+        track (bool): Estimators with ``streams`` (BlazePose) track each
+            turn with a tracking graph of its own (all N angles must then
+            be the same); else every call stands alone. Defaults to False.
+
+    Returns:
+        tuple[np.ndarray, np.ndarray]: keypoints (N, V, 2) in frame pixels
+        and scores (N, V).
+    """
+    images, boxes = [], []
+    for frame, crop, angle in zip(frames, crops, angles):
+        if angle == 0:
+            images.append(frame)
+            boxes.append(crop.astype(np.float32))
+            continue
+        x1, y1, x2, y2 = crop
+        turned = rotate_image(frame[y1:y2, x1:x2], angle)
+        images.append(np.ascontiguousarray(turned))
+        boxes.append(np.array([0, 0, turned.shape[1], turned.shape[0]],
+                              np.float32))
+    if track and getattr(estimator, 'streams', False):
+        kpts, scores = estimator(images, np.stack(boxes), stream=angles[0])
+    else:
+        kpts, scores = estimator(images, np.stack(boxes))
+    kpts = np.array(kpts, np.float32)
+    for i, (crop, angle) in enumerate(zip(crops, angles)):
+        if angle != 0:
+            x1, y1, x2, y2 = crop
+            kpts[i] = unrotate_points(kpts[i], angle, (y2 - y1, x2 - x1)) \
+                + np.array([x1, y1], np.float32)
+    return kpts, np.asarray(scores, np.float32)
+
+
+class PoseSearch:
+    """The athlete's pose in each frame, by an estimator that searches the
+    tracker's region in every orientation. See the module docstring.
+
+    Args:
+        estimator (callable): ``estimator(images, boxes)``, e.g.
+            :class:`aqa_mm.pose.BlazePoseEstimator`.
+        angles (Sequence[int]): Turns searched (0 first at the start).
+            ``(0,)`` turns the search off. Defaults to all four.
+        kpt_thr (float): Score of a confident joint. Defaults to 0.3.
+        min_keypoints (int): Confident joints a pose needs. Defaults to 5.
+        full_search (int): Lost frames in a row searched in every
+            orientation before one turn per frame. Defaults to 3.
+        margin (float): Person box enlargement per side, as a fraction of
+            the confident joints' box. Defaults to 0.25.
+    """
+
+    def __init__(self, estimator: Estimator, angles: Sequence[int] = ANGLES,
+                 kpt_thr: float = 0.3, min_keypoints: int = 5,
+                 full_search: int = 3, margin: float = 0.25) -> None:
+        self.estimator = estimator
+        self.angles = tuple(angles)
+        if not self.angles or self.angles[0] != 0:
+            raise ValueError(f'angles must start with 0, got {self.angles}')
+        self.kpt_thr = kpt_thr
+        self.min_keypoints = min_keypoints
+        self.full_search = full_search
+        self.margin = margin
+
+    def _turns(self, tracker: AthleteTracker) -> List[int]:
+        """The turns to try after the first one failed."""
+        order = list(search_order(tracker.angle, self.angles))[1:]
+        if tracker.lost_run < self.full_search or not order:
+            return order
+        return [order[(tracker.lost_run - self.full_search) % len(order)]]
+
+    def _accept(self, kpts: np.ndarray, scores: np.ndarray,
+                tracker: AthleteTracker, frame: int, angle: int
+                ) -> Optional[Tuple[np.ndarray, int]]:
+        """(person box, state) if the pose is the athlete, else None."""
+        found = pose_extent(kpts, scores, self.kpt_thr, self.min_keypoints)
+        if found is None or not tracker.accepts(found[1], found[2], frame):
+            return None
+        box, centre, size = found
+        pad = (box[2:] - box[:2]) * self.margin
+        h, w = tracker.img_shape
+        box = np.clip(np.concatenate([box[:2] - pad, box[2:] + pad]), 0,
+                      [w, h, w, h]).astype(np.float32)
+        return box, tracker.update(centre, size, frame, angle)
+
+    def __call__(self, frames: Sequence[np.ndarray], tracker: AthleteTracker,
+                 first_frame: int, blank: Optional[Sequence[bool]] = None
+                 ) -> SearchResult:
+        """Search a batch of consecutive frames.
+
+        Args:
+            frames (Sequence[np.ndarray]): N BGR images (H, W, 3) uint8.
+            tracker (AthleteTracker): The video's tracker (updated).
+            first_frame (int): Index of ``frames[0]`` in the video.
+            blank (Sequence[bool], optional): Frames known to show nobody
+                (not searched). Defaults to None.
+
+        Returns:
+            SearchResult: The athlete in each frame.
+        """
+        n, shape = len(frames), tracker.img_shape
+        blank = list(blank) if blank is not None else [False] * n
+        first_angle = tracker.angle
+        crop = region_crop(tracker.region(first_frame), shape)
+        tried = [i for i in range(n) if not blank[i] and crop is not None
+                 and tracker.acquired]
+        kpts = scores = None
+        if tried:
+            kpts, scores = estimate_turned(
+                self.estimator, [frames[i] for i in tried],
+                [crop] * len(tried), [first_angle] * len(tried), track=True)
+        v = self.estimator.num_keypoints
+        out = SearchResult(np.zeros((n, v, 2), np.float32),
+                           np.zeros((n, v), np.float32),
+                           np.zeros((n, 4), np.float32),
+                           np.zeros(n, np.uint8), np.zeros(n, np.int16))
+        first = {i: j for j, i in enumerate(tried)}
+        for i in range(n):
+            t, hit = first_frame + i, None
+            if i in first:
+                j = first[i]
+                hit = self._accept(kpts[j], scores[j], tracker, t,
+                                   first_angle)
+                if hit is not None:
+                    out.keypoints[i], out.scores[i] = kpts[j], scores[j]
+                    out.angles[i] = first_angle
+            if hit is None and not blank[i] and not tracker.acquired:
+                hit = self._acquire(frames[i], tracker, t, out, i)
+            elif hit is None and not blank[i]:
+                hit = self._search_turned(frames[i], tracker, t, out, i,
+                                          skip=-1 if i not in first
+                                          else first_angle)
+            if hit is None:
+                out.states[i] = tracker.miss()
+            else:
+                out.boxes[i], out.states[i] = hit
+        return out
+
+    def _windows(self, img_shape: Tuple[int, int]) -> List[np.ndarray]:
+        """Acquisition windows: the whole frame, then a 2 x 2 grid of
+        overlapping windows of 60 % of its sides (smaller athletes)."""
+        h, w = img_shape
+        wins = [np.array([0, 0, w, h], np.int64)]
+        for fy in (0.0, 0.4):
+            for fx in (0.0, 0.4):
+                wins.append(np.array([fx * w, fy * h, (fx + 0.6) * w,
+                                      (fy + 0.6) * h]).round()
+                            .astype(np.int64))
+        return wins
+
+    def _acquire(self, frame: np.ndarray, tracker: AthleteTracker, t: int,
+                 out: SearchResult, i: int
+                 ) -> Optional[Tuple[np.ndarray, int]]:
+        """Rule 1 of the tracker: of the people the windows and turns show,
+        the athlete is one found upright if any, then the one with the most
+        confident joints, then the largest. Every (window, turn) pair is tried in the
+        first ``full_search`` frames; then two pairs a frame, in rotation."""
+        pairs = [(win, a) for win in self._windows(tracker.img_shape)
+                 for a in self.angles]
+        if tracker.lost_run >= self.full_search:
+            k = 2 * (tracker.lost_run - self.full_search)
+            pairs = [pairs[(k + j) % len(pairs)] for j in range(2)]
+        best = None
+        for win, angle in pairs:
+            kpts, scores = estimate_turned(self.estimator, [frame], [win],
+                                           [angle])
+            found = pose_extent(kpts[0], scores[0], self.kpt_thr,
+                                self.min_keypoints)
+            if found is None:
+                continue
+            key = (angle == 0, int((scores[0] >= self.kpt_thr).sum()),
+                   found[2])
+            if best is None or key > best[0]:
+                best = (key, kpts[0], scores[0], angle)
+        if best is None:
+            return None
+        _, kpts, scores, angle = best
+        hit = self._accept(kpts, scores, tracker, t, angle)
+        out.keypoints[i], out.scores[i], out.angles[i] = kpts, scores, angle
+        return hit
+
+    def _search_turned(self, frame: np.ndarray, tracker: AthleteTracker,
+                       t: int, out: SearchResult, i: int, skip: int
+                       ) -> Optional[Tuple[np.ndarray, int]]:
+        """Steps 3: the other turns of the current region, one at a time."""
+        crop = region_crop(tracker.region(t), tracker.img_shape)
+        if crop is None:
+            return None
+        for angle in self._turns(tracker):
+            if angle == skip:
+                continue
+            kpts, scores = estimate_turned(self.estimator, [frame], [crop],
+                                           [angle], track=True)
+            hit = self._accept(kpts[0], scores[0], tracker, t, angle)
+            if hit is not None:
+                out.keypoints[i], out.scores[i] = kpts[0], scores[0]
+                out.angles[i] = angle
+                return hit
+        return None
