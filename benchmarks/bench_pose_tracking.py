@@ -212,6 +212,11 @@ def main() -> None:
     results = {}
     for name in args.clips:
         path = clip_path(data_root, name)
+        fixture = FIXTURES / f'{name}.json'
+        if name not in ('davis_breakdance', 'otb_skiing') and \
+                not fixture.is_file():
+            print(f'{name}: skipped, no ground truth ({fixture})')
+            continue
         runs = dict(raw=[], search=[])
         for _ in range(args.repeats):  # interleaved, same frames
             for method, fn in (('raw', run_raw), ('search', run_search)):
@@ -245,7 +250,8 @@ def main() -> None:
                 entry[method]['outcome'] = {
                     str(t): o for t, o in entry[method]['outcome'].items()}
         meta = dict(command='python benchmarks/bench_pose_tracking.py '
-                    f'--repeats {args.repeats}', machine=platform.node(),
+                    f'--clips {" ".join(args.clips)} --repeats '
+                    f'{args.repeats}', machine=platform.node(),
                     cpus=os.cpu_count(), date=time.strftime('%Y-%m-%d'))
         atomic_write_text(json.dumps(dict(meta=meta, clips=results),
                                      indent=1) + '\n', args.out)

@@ -2,7 +2,7 @@
 
 mmdet needs mmcv's compiled ops, so it is not a hard dependency: without it
 the extractor uses the detector-free fallback of
-:class:`aqa_mm.pose.person_tracker.PoseBoxTracker`. With it, a batch of
+:class:`aqa_mm.pose.PoseSearch` (BlazePose). With it, a batch of
 frames goes through ``mmdet.apis.inference_detector`` in one call and the
 confident boxes of the person class are kept.
 """

@@ -126,11 +126,21 @@ class PoseSearch:
             orientation before one turn per frame. Defaults to 3.
         margin (float): Person box enlargement per side, as a fraction of
             the confident joints' box. Defaults to 0.25.
+        acquire_keypoints (int): Confident joints a pose needs to start the
+            track (stricter than ``min_keypoints``: a wrong start is never
+            corrected). Defaults to 9.
+        acquire_wide (bool): Also start the track from the turned frame
+            and a 2 x 2 grid of windows. Off by default: on real clips it
+            started tracks on flags and banners (pose models hallucinate
+            more on turned and zoomed views), so the track starts only from
+            an upright whole frame. Defaults to False.
     """
 
     def __init__(self, estimator: Estimator, angles: Sequence[int] = ANGLES,
                  kpt_thr: float = 0.3, min_keypoints: int = 5,
-                 full_search: int = 3, margin: float = 0.25) -> None:
+                 full_search: int = 3, margin: float = 0.25,
+                 acquire_keypoints: int = 9,
+                 acquire_wide: bool = False) -> None:
         self.estimator = estimator
         self.angles = tuple(angles)
         if not self.angles or self.angles[0] != 0:
@@ -139,6 +149,8 @@ class PoseSearch:
         self.min_keypoints = min_keypoints
         self.full_search = full_search
         self.margin = margin
+        self.acquire_keypoints = acquire_keypoints
+        self.acquire_wide = acquire_wide
 
     def _turns(self, tracker: AthleteTracker) -> List[int]:
         """The turns to try after the first one failed."""
@@ -229,12 +241,14 @@ class PoseSearch:
     def _acquire(self, frame: np.ndarray, tracker: AthleteTracker, t: int,
                  out: SearchResult, i: int
                  ) -> Optional[Tuple[np.ndarray, int]]:
-        """Rule 1 of the tracker: of the people the windows and turns show,
-        the athlete is one found upright if any, then the one with the most
-        confident joints, then the largest. Every (window, turn) pair is tried in the
+        """Rule 1 of the tracker: the person the upright whole frame shows
+        (``acquire_wide``: of the people the windows and turns show, one
+        found upright if any, then the one with the most confident joints,
+        then the largest). Every (window, turn) pair is tried in the
         first ``full_search`` frames; then two pairs a frame, in rotation."""
-        pairs = [(win, a) for win in self._windows(tracker.img_shape)
-                 for a in self.angles]
+        wins = self._windows(tracker.img_shape)
+        pairs = [(win, a) for win in wins for a in self.angles] \
+            if self.acquire_wide else [(wins[0], 0)]
         if tracker.lost_run >= self.full_search:
             k = 2 * (tracker.lost_run - self.full_search)
             pairs = [pairs[(k + j) % len(pairs)] for j in range(2)]
@@ -243,7 +257,8 @@ class PoseSearch:
             kpts, scores = estimate_turned(self.estimator, [frame], [win],
                                            [angle])
             found = pose_extent(kpts[0], scores[0], self.kpt_thr,
-                                self.min_keypoints)
+                                max(self.min_keypoints,
+                                    self.acquire_keypoints))
             if found is None:
                 continue
             key = (angle == 0, int((scores[0] >= self.kpt_thr).sum()),
