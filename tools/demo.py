@@ -9,7 +9,8 @@
         [--cfg-options KEY=VALUE ...]
 
 Extracts the athlete's skeleton with the same library and flags as
-tools/extract_pose.py (detector-free tracking; HRNet with
+tools/extract_pose.py (the athlete search: every orientation, never a
+bystander; HRNet with
 ``--pose-checkpoint`` or ``--random-weights``, else MediaPipe BlazePose,
 which needs no download; it says which), scores the video with the config's
 test pipeline (``aqa_mm.apis.inference_aqa``), prints the final score, each

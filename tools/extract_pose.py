@@ -111,17 +111,17 @@ def build_detector(args: argparse.Namespace,
         if not mmdet_available():
             raise UserError('--det-config/--det-checkpoint need mmdet, which '
                             'is not importable (it needs mmcv with compiled '
-                            'ops); omit them to use the detector-free '
-                            'fallback')
+                            'ops); omit them: BlazePose then finds the '
+                            'athlete')
         if not args.det_checkpoint:
             raise UserError('--det-config needs --det-checkpoint')
         return MMDetPersonDetector.from_files(
             args.det_config, args.det_checkpoint, device, args.det_score_thr)
     why = ('mmdet is installed but no --det-checkpoint was given'
            if mmdet_available() else 'mmdet is not installed')
-    print(f'extract_pose.py: no person detector ({why}); using the '
-          'detector-free fallback (whole frame, then a box around the last '
-          'pose)', file=sys.stderr)
+    print(f'extract_pose.py: no person detector ({why}); BlazePose finds '
+          'the athlete, in every orientation, and never another person '
+          '(docs/pose_extraction.md)', file=sys.stderr)
     return None
 
 

@@ -6,8 +6,11 @@ under water after the entry). :class:`AthleteTracker` keeps a motion model
 of the athlete and accepts a person only if it is consistent with it.
 
 **State.** The athlete's centre ``c`` (pixels), velocity ``v`` (pixels per
-frame) and size ``s`` (the longer side of the person box), from the poses
-(or detector boxes) accepted so far.
+frame; a running average of his steps between consecutive frames, reset to
+0 when he is found again after lost frames, the first step then taken as
+is) and size ``s`` (the longer
+side of the person box), from the poses (or detector boxes) accepted so
+far.
 
 **Rule.** Let ``gap`` be the number of frames since the last accepted one
 (1 for consecutive frames).
@@ -18,9 +21,10 @@ frame) and size ``s`` (the longer side of the person box), from the poses
 2. *Predict.* ``p = c + v * min(gap, max_extrapolate)``: the athlete keeps
    moving as he last moved, for at most ``max_extrapolate`` (5) frames.
 3. *Gate.* A person with centre ``x`` and size ``z`` is the athlete only if
-   ``|x - p| <= r`` with ``r = s * min(gate + gate_growth * (gap - 1),
-   max_gate)`` (one body size, growing by 0.25 per missed frame, at most
-   1.5), **and** ``1 / size_ratio <= z / s <= size_ratio`` (2). Anyone
+   ``min(|x - p|, |x - c|) <= r`` (where the motion predicts him, or where
+   he was, in case he stopped) with ``r = s * min(gate + gate_growth * (gap - 1),
+   max_gate)`` (three quarters of a body size, growing by 0.15 per missed
+   frame, at most one body size), **and** ``1 / size_ratio <= z / s <= size_ratio`` (2). Anyone
    else is someone else, however confident the detection: the frame stays
    empty.
 4. *Search region.* Estimators that search for the athlete themselves
@@ -83,10 +87,10 @@ class AthleteTracker:
     Args:
         img_shape (tuple[int, int]): (H, W) of the video.
         gate (float): Gate radius in athlete sizes for consecutive frames.
-            Defaults to 1.0.
+            Defaults to 0.75.
         gate_growth (float): Radius growth per missed frame, in athlete
-            sizes. Defaults to 0.25.
-        max_gate (float): Largest radius, in athlete sizes. Defaults to 1.5.
+            sizes. Defaults to 0.15.
+        max_gate (float): Largest radius, in athlete sizes. Defaults to 1.0.
         size_ratio (float): Largest size change accepted, either way.
             Defaults to 2.0.
         max_extrapolate (int): Frames the velocity is extrapolated over.
@@ -94,15 +98,15 @@ class AthleteTracker:
         search_margin (float): Search region half side beyond the gate
             radius, in athlete sizes. Defaults to 0.75.
         smoothing (float): Weight of the newest observation in the running
-            velocity and size. Defaults to 0.5.
+            velocity and size. Defaults to 0.3.
         min_region (float): Smallest search region side in pixels.
             Defaults to 64.
     """
 
-    def __init__(self, img_shape: Tuple[int, int], gate: float = 1.0,
-                 gate_growth: float = 0.25, max_gate: float = 1.5,
+    def __init__(self, img_shape: Tuple[int, int], gate: float = 0.75,
+                 gate_growth: float = 0.15, max_gate: float = 1.0,
                  size_ratio: float = 2.0, max_extrapolate: int = 5,
-                 search_margin: float = 0.75, smoothing: float = 0.5,
+                 search_margin: float = 0.75, smoothing: float = 0.3,
                  min_region: float = 64.0) -> None:
         self.img_shape = tuple(int(s) for s in img_shape)
         self.gate = gate
@@ -115,9 +119,13 @@ class AthleteTracker:
         self.min_region = min_region
         self.centre: Optional[np.ndarray] = None  # (2,)
         self.velocity = np.zeros(2)
+        self._steps = 0  # consecutive steps averaged into the velocity
         self.size = 0.0
         self.last_frame = -1  # index of the last accepted frame
         self.angle = 0  # orientation of the last accepted pose
+        # running colour histogram of the athlete (aqa_mm.pose.appearance),
+        # kept by the search that uses it
+        self.appearance: Optional[np.ndarray] = None
         self.lost_run = 0  # consecutive frames without the athlete
 
     @property
@@ -165,8 +173,9 @@ class AthleteTracker:
         """
         if not self.acquired:
             return True
-        near = np.linalg.norm(np.asarray(centre) - self.predict(frame)) \
-            <= self.radius(frame)
+        centre = np.asarray(centre)
+        near = min(np.linalg.norm(centre - self.predict(frame)),
+                   np.linalg.norm(centre - self.centre)) <= self.radius(frame)
         ratio = size / self.size
         return bool(near and 1 / self.size_ratio <= ratio <= self.size_ratio)
 
@@ -188,9 +197,15 @@ class AthleteTracker:
         state = TRACKED if self.acquired and gap == 1 else REACQUIRED
         a = self.smoothing
         if self.acquired:
-            step = (centre - self.centre) / gap
-            self.velocity = step if gap > self.max_extrapolate or \
-                not self.velocity.any() else a * step + (1 - a) * self.velocity
+            # velocity from consecutive frames only: across a gap the
+            # displacement says little (he may have stopped, or turned)
+            step = centre - self.centre
+            if gap > 1:
+                self.velocity, self._steps = np.zeros(2), 0
+            else:  # the first step since (re)acquisition is taken as is
+                self.velocity = step if self._steps == 0 else \
+                    a * step + (1 - a) * self.velocity
+                self._steps += 1
             self.size = a * size + (1 - a) * self.size
         else:
             self.size = size

@@ -45,7 +45,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from .athlete_tracker import LOST, TRACKED, AthleteTracker
-from .orientation import ANGLES
+from .orientation import ANGLES, nearest_quarter
 from .person_tracker import is_blank
 from .pose_search import (PoseSearch, SearchResult, estimate_turned,
                           region_crop)
@@ -103,6 +103,8 @@ class PoseExtractor:
         whole_frame (bool): No athlete search: the estimator sees every
             whole frame (random weights, single-person renders). Defaults
             to False.
+        verifier (BlazePoseLandmarks, optional): Checks poses that start
+            or resume the track (see :class:`PoseSearch`). Defaults to None.
     """
 
     def __init__(self, estimator, detector: Optional[Detector] = None,
@@ -110,7 +112,7 @@ class PoseExtractor:
                  min_person_score: float = 0.3, kpt_thr: float = 0.3,
                  angles: Sequence[int] = ANGLES, min_keypoints: int = 5,
                  tracker_cfg: Optional[dict] = None,
-                 whole_frame: bool = False) -> None:
+                 whole_frame: bool = False, verifier=None) -> None:
         if sum(x is not None for x in (detector, finder)) + whole_frame > 1:
             raise ValueError('give one of a person detector, a finder or '
                              'whole_frame')
@@ -120,7 +122,8 @@ class PoseExtractor:
         self.whole_frame = whole_frame
         self.search = None if detector is not None or finder is not None \
             or whole_frame else PoseSearch(estimator, angles, kpt_thr,
-                                           min_keypoints)
+                                           min_keypoints,
+                                           verifier=verifier)
         self.batch_size = batch_size
         self.min_person_score = min_person_score
         self.kpt_thr = kpt_thr
@@ -174,7 +177,7 @@ class PoseExtractor:
             crops = [crops[i] for i in idx]
             kpts[idx], scores[idx] = estimate_turned(
                 self.estimator, [frames[i] for i in idx], crops,
-                [int(found.angles[i]) for i in idx])
+                [nearest_quarter(found.angles[i]) for i in idx])
         nobody = ~scores.any(1)  # (N,) the estimator found no one
         found.states[nobody], found.boxes[nobody] = LOST, 0
         return SearchResult(kpts, scores, found.boxes, found.states,

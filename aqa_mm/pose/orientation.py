@@ -11,7 +11,7 @@ an athlete standing on his hands is upright in the crop turned by 180.
 Coordinates are continuous pixel coordinates (the image spans ``[0, W]``
 by ``[0, H]``), as returned by the estimators.
 """
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -93,3 +93,33 @@ def search_order(last: int, angles: Sequence[int] = ANGLES) -> Tuple[int, ...]:
                   key=lambda a: (a != 0, min((a - last) % 360,
                                              (last - a) % 360), a))
     return ((last,) if last in angles else ()) + tuple(rest)
+
+
+def nearest_quarter(angle: float) -> int:
+    """The quarter turn (0, 90, 180, 270) nearest to ``angle`` degrees."""
+    return int(round(float(angle) / 90.0)) % 4 * 90
+
+
+def torso_turn(keypoints: np.ndarray, scores: np.ndarray,
+               kpt_thr: float = 0.3) -> Optional[float]:
+    """Clockwise turn, in degrees [0, 360), that makes a COCO-17 pose
+    upright: its mid-hip to mid-shoulder vector pointing up.
+
+    Args:
+        keypoints (np.ndarray): (17, 2) COCO keypoints in pixels.
+        scores (np.ndarray): (17,) scores.
+        kpt_thr (float): Both shoulders and hips need this score.
+            Defaults to 0.3.
+
+    Returns:
+        float | None: The turn; None without a confident torso.
+    """
+    torso = [5, 6, 11, 12]  # shoulders, hips
+    if len(scores) < 13 or (np.asarray(scores)[torso] < kpt_thr).any():
+        return None
+    kpts = np.asarray(keypoints, np.float64)
+    v = kpts[[5, 6]].mean(0) - kpts[[11, 12]].mean(0)
+    if not np.any(v):
+        return None
+    lean = np.degrees(np.arctan2(v[0], -v[1]))  # clockwise from up
+    return float(-lean % 360.0)

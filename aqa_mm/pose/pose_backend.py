@@ -14,6 +14,7 @@ from typing import Callable, Optional
 from aqa_mm.utils.cli import UserError
 from .batched_topdown import BatchedTopdown
 from .blazepose import BlazePoseEstimator
+from .blazepose_landmarks import BlazePoseLandmarks
 from .extractor import PoseExtractor
 from .pose_model import check_checkpoint, init_pose_model
 from .pose_search import PoseSearch
@@ -107,12 +108,13 @@ def build_pose_extractor(backend: str, device: str, batch_size: int = 8,
     """
     if backend == 'blazepose':
         return PoseExtractor(BlazePoseEstimator(), detector, batch_size=1,
-                             min_person_score=min_person_score)
+                             min_person_score=min_person_score,
+                             verifier=BlazePoseLandmarks())
     model = init_pose_model(pose_config, checkpoint, device,
                             random_weights=random_weights)
     # random weights give meaningless keypoints: no athlete search then
     finder = None if detector is not None or random_weights else \
-        PoseSearch(BlazePoseEstimator())
+        PoseSearch(BlazePoseEstimator(), verifier=BlazePoseLandmarks())
     return PoseExtractor(BatchedTopdown(model, batch_size), detector,
                          finder, batch_size=batch_size,
                          min_person_score=min_person_score,

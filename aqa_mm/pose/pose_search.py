@@ -6,9 +6,16 @@ For each frame:
 1. The estimator sees the tracker's search region (the whole frame until
    the athlete is first found), turned by the angle of the athlete's last
    pose (upright at the start).
-2. The pose counts if at least ``min_keypoints`` joints score
-   ``kpt_thr`` or more and the tracker's identity gate accepts its centre
-   and size (:meth:`AthleteTracker.accepts`).
+2. The pose counts if at least ``min_keypoints`` (5) joints score
+   ``kpt_thr`` (0.3) or more and the tracker's identity gate accepts its
+   centre and size (:meth:`AthleteTracker.accepts`). A pose found in a
+   turned crop must be upright in it (torso within ``max_turn_change``,
+   60 degrees). A pose that starts or resumes the track (after lost
+   frames) must also look like the athlete (colours along the limbs,
+   :mod:`aqa_mm.pose.appearance`, Bhattacharyya coefficient >= 0.5 with
+   his running model) and, with a ``verifier``, be confirmed as a person
+   by BlazePose's landmark model on its own region
+   (:meth:`aqa_mm.pose.BlazePoseLandmarks.verify`).
 3. Otherwise the region is searched again turned by the other quarter
    turns (:func:`aqa_mm.pose.orientation.search_order`), keypoints mapped
    back to the frame. After ``full_search`` (3) consecutive frames without
@@ -29,8 +36,10 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from .appearance import limb_histogram, similarity
 from .athlete_tracker import AthleteTracker, pose_extent
-from .orientation import ANGLES, rotate_image, search_order, unrotate_points
+from .orientation import (ANGLES, nearest_quarter, rotate_image,
+                          search_order, torso_turn, unrotate_points)
 
 Estimator = Callable[[Sequence[np.ndarray], np.ndarray],
                      Tuple[np.ndarray, np.ndarray]]
@@ -134,13 +143,34 @@ class PoseSearch:
             started tracks on flags and banners (pose models hallucinate
             more on turned and zoomed views), so the track starts only from
             an upright whole frame. Defaults to False.
+        verifier (BlazePoseLandmarks, optional): A pose that starts or
+            resumes the track (after lost frames) counts only if this
+            model, shown the pose's own region upright, says a person is
+            there (:meth:`BlazePoseLandmarks.verify`): flags, railings and
+            banners a detector mistook for a person are refused. Defaults
+            to None.
+        min_similarity (float): A pose that resumes the track (after lost
+            frames) counts only if the colours along its limbs match the
+            athlete's (:mod:`aqa_mm.pose.appearance`; Bhattacharyya
+            coefficient with the running model, at least this). Defaults
+            to 0.5.
+        appearance_rate (float): Weight of each accepted pose in the
+            running colour model. Defaults to 0.2.
+        max_turn_change (float): A pose found in a turned crop counts only
+            if its torso is within this many degrees of upright in that
+            crop (else the turn was wrong: pose models still report a
+            person lying across their input, with poor joints). Defaults
+            to 60.
     """
 
     def __init__(self, estimator: Estimator, angles: Sequence[int] = ANGLES,
                  kpt_thr: float = 0.3, min_keypoints: int = 5,
                  full_search: int = 3, margin: float = 0.25,
                  acquire_keypoints: int = 9,
-                 acquire_wide: bool = False) -> None:
+                 acquire_wide: bool = False,
+                 max_turn_change: float = 60.0, verifier=None,
+                 min_similarity: float = 0.5,
+                 appearance_rate: float = 0.2) -> None:
         self.estimator = estimator
         self.angles = tuple(angles)
         if not self.angles or self.angles[0] != 0:
@@ -151,27 +181,54 @@ class PoseSearch:
         self.margin = margin
         self.acquire_keypoints = acquire_keypoints
         self.acquire_wide = acquire_wide
+        self.max_turn_change = max_turn_change
+        self.verifier = verifier
+        self.min_similarity = min_similarity
+        self.appearance_rate = appearance_rate
 
     def _turns(self, tracker: AthleteTracker) -> List[int]:
         """The turns to try after the first one failed."""
-        order = list(search_order(tracker.angle, self.angles))[1:]
+        order = list(search_order(nearest_quarter(tracker.angle),
+                                  self.angles))[1:]
         if tracker.lost_run < self.full_search or not order:
             return order
         return [order[(tracker.lost_run - self.full_search) % len(order)]]
 
     def _accept(self, kpts: np.ndarray, scores: np.ndarray,
-                tracker: AthleteTracker, frame: int, angle: int
+                tracker: AthleteTracker, frame: int, angle: float,
+                image: Optional[np.ndarray] = None
                 ) -> Optional[Tuple[np.ndarray, int]]:
-        """(person box, state) if the pose is the athlete, else None."""
+        """(person box, state) if the pose is the athlete, else None. A
+        pose that would start or resume the track must also pass the
+        ``verifier`` (given ``image``)."""
         found = pose_extent(kpts, scores, self.kpt_thr, self.min_keypoints)
         if found is None or not tracker.accepts(found[1], found[2], frame):
             return None
+        resumes = not tracker.acquired or frame - tracker.last_frame > 1
+        hist = None if image is None else limb_histogram(
+            image, kpts, scores, self.kpt_thr)
+        if resumes and tracker.appearance is not None and (
+                hist is None or similarity(hist, tracker.appearance)
+                < self.min_similarity):
+            return None  # looks like someone (something) else
+        if resumes and self.verifier is not None and image is not None \
+                and not self.verifier.verify(image, kpts, scores, angle,
+                                             self.kpt_thr):
+            return None
+        if hist is not None and \
+                (scores >= self.kpt_thr).sum() >= self.acquire_keypoints:
+            # the model learns from clear detector poses only
+            tracker.appearance = hist if tracker.appearance is None else \
+                (1 - self.appearance_rate) * tracker.appearance + \
+                self.appearance_rate * hist
         box, centre, size = found
         pad = (box[2:] - box[:2]) * self.margin
         h, w = tracker.img_shape
         box = np.clip(np.concatenate([box[:2] - pad, box[2:] + pad]), 0,
                       [w, h, w, h]).astype(np.float32)
-        return box, tracker.update(centre, size, frame, angle)
+        turn = torso_turn(kpts, scores, self.kpt_thr)
+        return box, tracker.update(centre, size, frame,
+                                   angle if turn is None else turn)
 
     def __call__(self, frames: Sequence[np.ndarray], tracker: AthleteTracker,
                  first_frame: int, blank: Optional[Sequence[bool]] = None
@@ -190,7 +247,7 @@ class PoseSearch:
         """
         n, shape = len(frames), tracker.img_shape
         blank = list(blank) if blank is not None else [False] * n
-        first_angle = tracker.angle
+        first_angle = nearest_quarter(tracker.angle)
         crop = region_crop(tracker.region(first_frame), shape)
         tried = [i for i in range(n) if not blank[i] and crop is not None
                  and tracker.acquired]
@@ -210,10 +267,9 @@ class PoseSearch:
             if i in first:
                 j = first[i]
                 hit = self._accept(kpts[j], scores[j], tracker, t,
-                                   first_angle)
+                                   first_angle, frames[i])
                 if hit is not None:
                     out.keypoints[i], out.scores[i] = kpts[j], scores[j]
-                    out.angles[i] = first_angle
             if hit is None and not blank[i] and not tracker.acquired:
                 hit = self._acquire(frames[i], tracker, t, out, i)
             elif hit is None and not blank[i]:
@@ -224,6 +280,7 @@ class PoseSearch:
                 out.states[i] = tracker.miss()
             else:
                 out.boxes[i], out.states[i] = hit
+                out.angles[i] = int(round(tracker.angle)) % 360
         return out
 
     def _windows(self, img_shape: Tuple[int, int]) -> List[np.ndarray]:
@@ -268,8 +325,9 @@ class PoseSearch:
         if best is None:
             return None
         _, kpts, scores, angle = best
-        hit = self._accept(kpts, scores, tracker, t, angle)
-        out.keypoints[i], out.scores[i], out.angles[i] = kpts, scores, angle
+        hit = self._accept(kpts, scores, tracker, t, angle, frame)
+        if hit is not None:
+            out.keypoints[i], out.scores[i] = kpts, scores
         return hit
 
     def _search_turned(self, frame: np.ndarray, tracker: AthleteTracker,
@@ -284,9 +342,12 @@ class PoseSearch:
                 continue
             kpts, scores = estimate_turned(self.estimator, [frame], [crop],
                                            [angle], track=True)
-            hit = self._accept(kpts[0], scores[0], tracker, t, angle)
+            turn = torso_turn(kpts[0], scores[0], self.kpt_thr)
+            if turn is not None and abs((turn - angle + 180) % 360 - 180) \
+                    > self.max_turn_change:
+                continue  # not upright in the crop it was found in
+            hit = self._accept(kpts[0], scores[0], tracker, t, angle, frame)
             if hit is not None:
                 out.keypoints[i], out.scores[i] = kpts[0], scores[0]
-                out.angles[i] = angle
                 return hit
         return None

@@ -25,7 +25,7 @@ def test_first_person_is_acquired_anywhere():
 
 
 def test_prediction_follows_the_velocity():
-    tracker = AthleteTracker((480, 640))
+    tracker = AthleteTracker((480, 640), smoothing=0.5)
     moving_athlete(tracker)  # last at x = 130, 10 px a frame
     np.testing.assert_allclose(tracker.predict(4), [140, 200])
     np.testing.assert_allclose(tracker.predict(6), [160, 200])
@@ -40,8 +40,8 @@ def test_a_person_far_from_the_prediction_is_refused_however_long():
     for t in range(4, 200):
         assert not tracker.accepts(judge, 50.0, t)
         assert tracker.miss() == LOST
-    # the radius stops growing at max_gate (1.5) body sizes
-    assert tracker.radius(199) == pytest.approx(75.0)
+    # the radius stops growing at max_gate (1) body size
+    assert tracker.radius(199) == pytest.approx(50.0)
     region = tracker.region(199)
     assert region[2] < 500  # the judge is not even searched
 
@@ -70,9 +70,8 @@ def test_states_tracked_lost_reacquired():
 def test_search_region_is_the_gate_plus_a_margin_and_clipped():
     tracker = AthleteTracker((480, 640))
     moving_athlete(tracker)
-    # gap 1: radius 50 + 0.75 * 50 = 87.5 around (140, 200)
-    np.testing.assert_allclose(tracker.region(4),
-                               [52.5, 112.5, 227.5, 287.5])
+    # gap 1: radius 0.75 * 50 + 0.75 * 50 = 75 around (140, 200)
+    np.testing.assert_allclose(tracker.region(4), [65, 125, 215, 275])
     tracker.centre = np.array([700.0, 200.0])  # left the frame
     tracker.velocity = np.array([20.0, 0.0])
     region = tracker.region(5)
@@ -109,3 +108,20 @@ def test_pose_extent():
     np.testing.assert_array_equal(centre, [20, 30])
     assert size == 40
     assert pose_extent(kpts, scores, 0.3, 4) is None
+
+
+def test_an_athlete_who_stopped_is_found_where_he_was():
+    """Lost while moving 30 px a frame; he stopped: the prediction ran on
+    (150 px away after 5 frames), but where he was is still accepted, and
+    the velocity starts again from his next steps."""
+    tracker = AthleteTracker((480, 640))
+    moving_athlete(tracker, step=30.0)  # last at x = 190
+    for _ in range(5):
+        tracker.miss()
+    at = np.array([192.0, 200.0])
+    assert np.linalg.norm(tracker.predict(9) - at) > 100
+    assert tracker.accepts(at, 50.0, 9)
+    assert tracker.update(at, 50.0, 9) == REACQUIRED
+    assert not tracker.velocity.any()  # unknown across the gap
+    tracker.update(np.array([197.0, 200.0]), 50.0, 10)
+    np.testing.assert_allclose(tracker.velocity, [5, 0])

@@ -178,3 +178,22 @@ def test_blazepose_keypoints_of_a_turned_crop_map_back(upright_person):
     err = np.linalg.norm(out.keypoints[0][good] - expect[good], axis=1)
     assert np.median(err) < 0.03 * h, err
     pose.close()
+
+
+def test_a_look_alike_position_is_not_enough_to_resume(tmp_path):
+    """The athlete (red) vanishes; a blue figure stands where he was
+    predicted: refused (other colours), the frames stay empty; the athlete
+    coming back is re-acquired."""
+    frames = []
+    for t in range(12):
+        frame = _frame()
+        if t < 4 or t >= 9:
+            figure(frame, 100, 60, RED)
+        elif t >= 5:
+            figure(frame, 101, 60, BLUE)
+        frames.append(frame)
+    rec = PoseExtractor(HeadUpStub(), batch_size=1).extract(
+        _scene(tmp_path, frames), 's')
+    assert rec['track_state'][0].tolist() == [2, 1, 1, 1] + [0] * 5 + \
+        [2, 1, 1]
+    assert not rec['keypoint_score'][0, 4:9].any()
