@@ -45,10 +45,9 @@ from typing import Callable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from .athlete_tracker import LOST, TRACKED, AthleteTracker
-from .orientation import ANGLES, nearest_quarter
+from .orientation import ANGLES, estimate_turned, nearest_quarter, region_crop
 from .person_tracker import is_blank
-from .pose_search import (PoseSearch, SearchResult, estimate_turned,
-                          region_crop)
+from .pose_search import PoseSearch, SearchResult
 from .video_reader import VideoReader
 from .visualize import OverlayVideoWriter
 

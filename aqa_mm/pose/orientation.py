@@ -4,19 +4,24 @@ Pose estimators are trained mostly on upright people; an athlete inverted
 in a somersault or a handstand is often missed. The orientation search of
 :class:`aqa_mm.pose.PoseSearch` therefore also shows the estimator the crop
 turned by 90, 180 and 270 degrees, and maps the keypoints it finds back to
-the unrotated frame with :func:`unrotate_points`.
+the unrotated frame with :func:`unrotate_points`; :func:`estimate_turned`
+runs any ``estimator(images, boxes)`` on turned crops that way, and
+:func:`torso_turn` says how far a found pose leans.
 
 Angles are **clockwise** turns of the crop, in degrees (0, 90, 180, 270):
 an athlete standing on his hands is upright in the crop turned by 180.
 Coordinates are continuous pixel coordinates (the image spans ``[0, W]``
 by ``[0, H]``), as returned by the estimators.
 """
-from typing import Optional, Sequence, Tuple
+from typing import Callable, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
 
 ANGLES = (0, 90, 180, 270)
+# images, (N, 4) boxes -> keypoints (N, V, 2), scores (N, V)
+Estimator = Callable[[Sequence[np.ndarray], np.ndarray],
+                     Tuple[np.ndarray, np.ndarray]]
 _CV2_CODES = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,
               270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
@@ -123,3 +128,57 @@ def torso_turn(keypoints: np.ndarray, scores: np.ndarray,
         return None
     lean = np.degrees(np.arctan2(v[0], -v[1]))  # clockwise from up
     return float(-lean % 360.0)
+
+
+def region_crop(region: np.ndarray, img_shape: Tuple[int, int]
+                ) -> Optional[np.ndarray]:
+    """Integer crop ``x1, y1, x2, y2`` of a region, or None if under 2 px."""
+    h, w = img_shape
+    x1, y1 = np.floor(np.maximum(region[:2], 0)).astype(np.int64)
+    x2, y2 = np.ceil(np.minimum(region[2:], (w, h))).astype(np.int64)
+    if x2 - x1 < 2 or y2 - y1 < 2:
+        return None
+    return np.array([x1, y1, x2, y2], np.int64)
+
+
+def estimate_turned(estimator: Estimator, frames: Sequence[np.ndarray],
+                    crops: Sequence[np.ndarray], angles: Sequence[int],
+                    track: bool = False) -> Tuple[np.ndarray, np.ndarray]:
+    """Run an estimator on crops of frames, each turned by its angle.
+
+    Args:
+        estimator (callable): ``estimator(images, boxes)``.
+        frames (Sequence[np.ndarray]): N images (H, W, 3).
+        crops (Sequence[np.ndarray]): N integer crops ``xyxy``.
+        angles (Sequence[int]): N clockwise turns (0: the crop as a box of
+            the frame, no copy).
+        track (bool): Estimators with ``streams`` (BlazePose) track each
+            turn with a tracking graph of its own (all N angles must then
+            be the same); else every call stands alone. Defaults to False.
+
+    Returns:
+        tuple[np.ndarray, np.ndarray]: keypoints (N, V, 2) in frame pixels
+        and scores (N, V).
+    """
+    images, boxes = [], []
+    for frame, crop, angle in zip(frames, crops, angles):
+        if angle == 0:
+            images.append(frame)
+            boxes.append(crop.astype(np.float32))
+            continue
+        x1, y1, x2, y2 = crop
+        turned = rotate_image(frame[y1:y2, x1:x2], angle)
+        images.append(np.ascontiguousarray(turned))
+        boxes.append(np.array([0, 0, turned.shape[1], turned.shape[0]],
+                              np.float32))
+    if track and getattr(estimator, 'streams', False):
+        kpts, scores = estimator(images, np.stack(boxes), stream=angles[0])
+    else:
+        kpts, scores = estimator(images, np.stack(boxes))
+    kpts = np.array(kpts, np.float32)
+    for i, (crop, angle) in enumerate(zip(crops, angles)):
+        if angle != 0:
+            x1, y1, x2, y2 = crop
+            kpts[i] = unrotate_points(kpts[i], angle, (y2 - y1, x2 - x1)) \
+                + np.array([x1, y1], np.float32)
+    return kpts, np.asarray(scores, np.float32)

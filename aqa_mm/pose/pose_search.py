@@ -32,18 +32,14 @@ With a batch of N frames the first try of every frame uses the region
 predicted at the start of the batch (BlazePose runs with N = 1).
 """
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from .appearance import limb_histogram, similarity
 from .athlete_tracker import AthleteTracker, pose_extent
-from .orientation import (ANGLES, nearest_quarter, rotate_image,
-                          search_order, torso_turn, unrotate_points)
-
-Estimator = Callable[[Sequence[np.ndarray], np.ndarray],
-                     Tuple[np.ndarray, np.ndarray]]
-
+from .orientation import (ANGLES, estimate_turned, nearest_quarter,
+                          region_crop, search_order, torso_turn)
 
 @dataclass
 class SearchResult:
@@ -64,60 +60,6 @@ class SearchResult:
     boxes: np.ndarray
     states: np.ndarray
     angles: np.ndarray
-
-
-def region_crop(region: np.ndarray, img_shape: Tuple[int, int]
-                ) -> Optional[np.ndarray]:
-    """Integer crop ``x1, y1, x2, y2`` of a region, or None if under 2 px."""
-    h, w = img_shape
-    x1, y1 = np.floor(np.maximum(region[:2], 0)).astype(np.int64)
-    x2, y2 = np.ceil(np.minimum(region[2:], (w, h))).astype(np.int64)
-    if x2 - x1 < 2 or y2 - y1 < 2:
-        return None
-    return np.array([x1, y1, x2, y2], np.int64)
-
-
-def estimate_turned(estimator: Estimator, frames: Sequence[np.ndarray],
-                    crops: Sequence[np.ndarray], angles: Sequence[int],
-                    track: bool = False) -> Tuple[np.ndarray, np.ndarray]:
-    """Run an estimator on crops of frames, each turned by its angle.
-
-    Args:
-        estimator (callable): ``estimator(images, boxes)``.
-        frames (Sequence[np.ndarray]): N images (H, W, 3).
-        crops (Sequence[np.ndarray]): N integer crops ``xyxy``.
-        angles (Sequence[int]): N clockwise turns (0: the crop as a box of
-            the frame, no copy).
-        track (bool): Estimators with ``streams`` (BlazePose) track each
-            turn with a tracking graph of its own (all N angles must then
-            be the same); else every call stands alone. Defaults to False.
-
-    Returns:
-        tuple[np.ndarray, np.ndarray]: keypoints (N, V, 2) in frame pixels
-        and scores (N, V).
-    """
-    images, boxes = [], []
-    for frame, crop, angle in zip(frames, crops, angles):
-        if angle == 0:
-            images.append(frame)
-            boxes.append(crop.astype(np.float32))
-            continue
-        x1, y1, x2, y2 = crop
-        turned = rotate_image(frame[y1:y2, x1:x2], angle)
-        images.append(np.ascontiguousarray(turned))
-        boxes.append(np.array([0, 0, turned.shape[1], turned.shape[0]],
-                              np.float32))
-    if track and getattr(estimator, 'streams', False):
-        kpts, scores = estimator(images, np.stack(boxes), stream=angles[0])
-    else:
-        kpts, scores = estimator(images, np.stack(boxes))
-    kpts = np.array(kpts, np.float32)
-    for i, (crop, angle) in enumerate(zip(crops, angles)):
-        if angle != 0:
-            x1, y1, x2, y2 = crop
-            kpts[i] = unrotate_points(kpts[i], angle, (y2 - y1, x2 - x1)) \
-                + np.array([x1, y1], np.float32)
-    return kpts, np.asarray(scores, np.float32)
 
 
 class PoseSearch:
@@ -163,7 +105,7 @@ class PoseSearch:
             to 60.
     """
 
-    def __init__(self, estimator: Estimator, angles: Sequence[int] = ANGLES,
+    def __init__(self, estimator, angles: Sequence[int] = ANGLES,
                  kpt_thr: float = 0.3, min_keypoints: int = 5,
                  full_search: int = 3, margin: float = 0.25,
                  acquire_keypoints: int = 9,

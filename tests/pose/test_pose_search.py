@@ -10,7 +10,7 @@ from aqa_mm.pose import (AthleteTracker, BlazePoseEstimator, PoseExtractor,
                          PoseSearch)
 from aqa_mm.pose.orientation import (rotate_image, search_order,
                                      unrotate_points)
-from aqa_mm.pose.pose_search import estimate_turned
+from aqa_mm.pose.orientation import estimate_turned
 from tests.pose.conftest import STUB_META, write_video
 
 RED, BLUE, GREEN = (0, 0, 255), (255, 0, 0), (0, 255, 0)
