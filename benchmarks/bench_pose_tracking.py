@@ -32,7 +32,9 @@ Per clip and method, over the frames with ground truth:
 
 Methods: ``raw`` is MediaPipe BlazePose as its API gives it (tracking mode,
 whole frame, one person); ``search`` is ``tools/extract_pose.py``'s default
-(:func:`aqa_mm.pose.build_pose_extractor` with ``blazepose``). CPU budget:
+(:func:`aqa_mm.pose.build_pose_extractor` with ``blazepose``); with
+``--seeded``, ``seeded`` is the search started from the athlete's
+ground-truth box in frame 0, as a user gives it with ``--athlete-box``. CPU budget:
 about 1 minute per repeat on one 2-core machine.
 """
 import argparse
@@ -117,6 +119,24 @@ def load_truth(data_root: Path, name: str, num_frames: int) -> dict:
     return truth
 
 
+def first_box(data_root: Path, name: str) -> np.ndarray:
+    """The athlete's ground-truth box ``xyxy`` in frame 0 (the hint a user
+    gives with ``--athlete-box``)."""
+    if name == 'davis_breakdance':
+        mask = cv2.imread(str(data_root / 'tracking' / name / 'masks' /
+                              '00000.png'), cv2.IMREAD_GRAYSCALE) > 0
+        ys, xs = np.nonzero(mask)
+        return np.array([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1],
+                        np.float64)
+    if name == 'otb_skiing':
+        line = (data_root / 'tracking' / name /
+                'groundtruth_rect.txt').read_text().split()[0]
+        x, y, w, h = (float(v) for v in line.replace('\t', ',').split(','))
+        return np.array([x - 1, y - 1, x - 1 + w, y - 1 + h])
+    spec = json.loads((FIXTURES / f'{name}.json').read_text())
+    return np.array(spec['boxes']['0'], np.float64)
+
+
 def pose_point(kpts: np.ndarray, scores: np.ndarray):
     """Median of the confident joints (2,), or None for no pose."""
     good = scores >= KPT_THR
@@ -163,11 +183,12 @@ def run_raw(path: Path):
     return np.stack(kpts), np.stack(scores), seconds
 
 
-def run_search(path: Path):
-    """The athlete search of tools/extract_pose.py (BlazePose default)."""
+def run_search(path: Path, box=None):
+    """The athlete search of tools/extract_pose.py (BlazePose default),
+    started from ``box`` (``--athlete-box``) if given."""
     extractor = build_pose_extractor('blazepose', 'cpu', min_person_score=-1)
     start = time.perf_counter()
-    rec = extractor.extract(str(path), path.stem)
+    rec = extractor.extract(str(path), path.stem, athlete_box=box)
     seconds = time.perf_counter() - start
     extractor.estimator.close()
     return rec['keypoint'][0], rec['keypoint_score'][0], seconds
@@ -181,14 +202,18 @@ def plot(results: dict, out: str) -> None:
     colours = dict(on='tab:green', wrong='tab:red', miss='0.75',
                    empty='white')
     names = list(results)
-    fig, axes = plt.subplots(len(names), 1, figsize=(9, 1.1 * len(names)),
+    rows = 3 if any("seeded" in r for r in results.values()) else 2
+    fig, axes = plt.subplots(len(names), 1,
+                             figsize=(9, (0.3 + 0.4 * rows) * len(names)),
                              squeeze=False)
     for ax, name in zip(axes[:, 0], names):
-        for row, method in enumerate(('search', 'raw')):
+        methods = [m for m in ('seeded', 'search', 'raw')
+                   if m in results[name]]
+        for row, method in enumerate(methods):
             outcome = results[name][method]['outcome']
             for t, o in outcome.items():
                 ax.barh(row, 1, left=int(t), color=colours[o], height=0.8)
-        ax.set_yticks([0, 1], ['search', 'raw'])
+        ax.set_yticks(range(len(methods)), methods)
         ax.set_title(name, fontsize=9, loc='left')
         ax.set_xlim(0, results[name]['num_frames'])
     axes[-1, 0].set_xlabel('frame (green: on the athlete, red: wrong '
@@ -206,6 +231,9 @@ def main() -> None:
     p.add_argument('--repeats', type=int, default=3)
     p.add_argument('--out', default=None, help='results JSON')
     p.add_argument('--plot', default=None, help='timeline PNG')
+    p.add_argument('--seeded', action='store_true',
+                   help='also run the search started from the athlete\'s '
+                   'ground-truth box in frame 0 (--athlete-box)')
     args = p.parse_args()
     cv2.setNumThreads(1)
     data_root = Path(args.data_root)
@@ -217,9 +245,13 @@ def main() -> None:
                 not fixture.is_file():
             print(f'{name}: skipped, no ground truth ({fixture})')
             continue
-        runs = dict(raw=[], search=[])
+        methods = [('raw', run_raw), ('search', run_search)]
+        if args.seeded:
+            box = first_box(data_root, name)
+            methods.append(('seeded', lambda p, b=box: run_search(p, b)))
+        runs = {method: [] for method, _ in methods}
         for _ in range(args.repeats):  # interleaved, same frames
-            for method, fn in (('raw', run_raw), ('search', run_search)):
+            for method, fn in methods:
                 runs[method].append(fn(path))
         num = len(runs['raw'][0][0])
         truth = load_truth(data_root, name, num)
@@ -240,18 +272,22 @@ def main() -> None:
               f'wrong {s["wrong"]:3d} {s["fps"]:5.1f} fps | raw '
               f'{r["on"]:3d}/{r["in_view"]:3d} wrong {r["wrong"]:3d} '
               f'{r["fps"]:5.1f} fps | ratio {entry["speed_ratio"]:.2f} | '
-              f'kept {s["kept_upright"][0]}/{s["kept_upright"][1]}',
+              f'kept {s["kept_upright"][0]}/{s["kept_upright"][1]}'
+              + (f' | seeded {entry["seeded"]["on"]}/{s["in_view"]} wrong '
+                 f'{entry["seeded"]["wrong"]}' if 'seeded' in entry else ''),
               flush=True)
     if args.plot:
         plot(results, args.plot)
     if args.out:
         for entry in results.values():
-            for method in ('raw', 'search'):
+            for method in [m for m in ('raw', 'search', 'seeded')
+                           if m in entry]:
                 entry[method]['outcome'] = {
                     str(t): o for t, o in entry[method]['outcome'].items()}
         meta = dict(command='python benchmarks/bench_pose_tracking.py '
                     f'--clips {" ".join(args.clips)} --repeats '
-                    f'{args.repeats}', machine=platform.node(),
+                    f'{args.repeats}' + (' --seeded' if args.seeded else ''),
+                    machine=platform.node(),
                     cpus=os.cpu_count(), date=time.strftime('%Y-%m-%d'))
         atomic_write_text(json.dumps(dict(meta=meta, clips=results),
                                      indent=1) + '\n', args.out)

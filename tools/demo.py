@@ -6,6 +6,7 @@
         [--out-video out.mp4] [--out-json out.json] [--device cpu]
         [--max-frames N] [--batch-size 8] [--kpt-thr 0.3]
         [--min-person-score 0.3] [--min-coverage 0.8] [--kinetics-top-k 5]
+        [--athlete-box X1,Y1,X2,Y2]
         [--cfg-options KEY=VALUE ...]
 
 Extracts the athlete's skeleton with the same library and flags as
@@ -45,6 +46,7 @@ from aqa_mm.apis.kinetics import KINETICS_WEIGHTS, kinetics_top_k
 from aqa_mm.pose import TRACK_STATES, NoPersonError, VideoReadError
 from aqa_mm.pose.pose_backend import (BACKENDS, build_pose_extractor,
                                       choose_backend, describe_backend)
+from aqa_mm.pose.video_list import parse_box
 from aqa_mm.utils import UserError, atomic_write_text, friendly_errors
 
 
@@ -86,6 +88,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument('--kpt-thr', type=float, default=0.3,
                    help='keypoints below this score are not drawn, nor '
                    'count as confident in the warnings')
+    p.add_argument('--athlete-box', default=None, metavar='X1,Y1,X2,Y2',
+                   help='pixels around the athlete in the first frame: the '
+                   'pose search starts from him, not from whoever the '
+                   'whole frame shows first')
     p.add_argument('--min-coverage', type=float, default=0.8,
                    help='warn when the athlete is found in fewer than this '
                    'fraction of the frames')
@@ -172,7 +178,9 @@ def extract_skeleton(args: argparse.Namespace, backend: str
         args.pose_checkpoint, args.random_weights)
     name = osp.splitext(osp.basename(args.video))[0]
     try:
-        record = extractor.extract(args.video, name, args.max_frames)
+        box = parse_box(args.athlete_box) if args.athlete_box else None
+        record = extractor.extract(args.video, name, args.max_frames,
+                                   athlete_box=box)
     except (VideoReadError, NoPersonError) as exc:
         raise UserError(str(exc)) from exc
     return record, extractor.estimator.meta

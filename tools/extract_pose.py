@@ -3,7 +3,9 @@
     python tools/extract_pose.py VIDEO_LIST_OR_DIR --out-dir DIR
         [--pose-backend hrnet|blazepose] [--pose-config NAME_OR_PATH]
         [--pose-checkpoint PATH_OR_URL | --random-weights]
-        [--det-config NAME_OR_PATH --det-checkpoint PATH_OR_URL]
+        [--det-model NAME --det-checkpoint PATH_OR_URL]  (torchvision)
+        [--det-config NAME_OR_PATH --det-checkpoint PATH_OR_URL]  (mmdet)
+        [--athlete-box X1,Y1,X2,Y2]
         [--batch-size 8] [--shard i/n] [--device cpu|cuda] [--visualize]
         [--failures FILE] [--min-person-score 0.3] [--max-frames N]
         [--no-progress]
@@ -30,6 +32,7 @@ from aqa_mm.pose import (MMDetPersonDetector, collect_videos, mmdet_available,
                          shard_from_env)
 from aqa_mm.pose.pose_backend import (BACKENDS, build_pose_extractor,
                                       choose_backend, describe_backend)
+from aqa_mm.pose.video_list import parse_box
 from aqa_mm.utils import UserError, friendly_errors
 
 
@@ -52,10 +55,19 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                    help='HRNet weights, a path or a URL')
     p.add_argument('--random-weights', action='store_true',
                    help='HRNet without a checkpoint (tests only)')
+    p.add_argument('--athlete-box', default=None, metavar='X1,Y1,X2,Y2',
+                   help='pixels around the athlete in the first frame: the '
+                   'search starts from him (for every video whose CSV row '
+                   'has no box column)')
+    p.add_argument('--det-model', default=None,
+                   help='torchvision COCO detector for person boxes, e.g. '
+                   'fasterrcnn_resnet50_fpn_v2 (needs torchvision and '
+                   '--det-checkpoint)')
     p.add_argument('--det-config', default=None,
                    help='mmdet config path or bundled name (needs mmdet)')
     p.add_argument('--det-checkpoint', default=None,
-                   help='mmdet weights, a path or a URL (needs mmdet)')
+                   help='detector weights, a path or a URL (torchvision '
+                   'state dict with --det-model, else mmdet)')
     p.add_argument('--det-score-thr', type=float, default=0.5,
                    help='minimum person detection score')
     p.add_argument('--batch-size', type=int, default=8,
@@ -104,22 +116,33 @@ def get_failures_file(args: argparse.Namespace, shard: Tuple[int, int]) -> str:
     return path
 
 
-def build_detector(args: argparse.Namespace,
-                   device: str) -> Optional[MMDetPersonDetector]:
-    """mmdet person detector when asked for; None selects the fallback."""
+def build_detector(args: argparse.Namespace, device: str):
+    """The person detector asked for (torchvision with ``--det-model``,
+    mmdet with ``--det-config``/``--det-checkpoint``); None: BlazePose finds
+    the athlete."""
+    if args.det_model:
+        if args.det_config:
+            raise UserError('--det-model (torchvision) and --det-config '
+                            '(mmdet) exclude each other')
+        if not args.det_checkpoint:
+            raise UserError('--det-model needs --det-checkpoint (a '
+                            'torchvision state dict, a path or a URL)')
+        from aqa_mm.pose.torchvision_detector import \
+            TorchvisionPersonDetector
+        return TorchvisionPersonDetector.from_files(
+            args.det_model, args.det_checkpoint, device, args.det_score_thr)
     if args.det_config or args.det_checkpoint:
         if not mmdet_available():
             raise UserError('--det-config/--det-checkpoint need mmdet, which '
                             'is not importable (it needs mmcv with compiled '
-                            'ops); omit them: BlazePose then finds the '
-                            'athlete')
+                            'ops); use --det-model NAME (torchvision) '
+                            'instead, or omit them: BlazePose then finds '
+                            'the athlete')
         if not args.det_checkpoint:
             raise UserError('--det-config needs --det-checkpoint')
         return MMDetPersonDetector.from_files(
             args.det_config, args.det_checkpoint, device, args.det_score_thr)
-    why = ('mmdet is installed but no --det-checkpoint was given'
-           if mmdet_available() else 'mmdet is not installed')
-    print(f'extract_pose.py: no person detector ({why}); BlazePose finds '
+    print('extract_pose.py: no person detector given; BlazePose finds '
           'the athlete, in every orientation, and never another person '
           '(docs/pose_extraction.md)', file=sys.stderr)
     return None
@@ -136,6 +159,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         backend = choose_backend(args.pose_backend, args.pose_checkpoint,
                                  args.random_weights, args.pose_config)
         shard = get_shard(args)
+        box = parse_box(args.athlete_box) if args.athlete_box else None
         items = select_shard(collect_videos(args.videos), *shard)
         device = get_device(args.device)
         detector = build_detector(args, device)
@@ -149,7 +173,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         failures = get_failures_file(args, shard)
         summary = run_extraction(items, args.out_dir, extractor, failures,
                                  args.visualize, args.max_frames,
-                                 progress=not args.no_progress)
+                                 progress=not args.no_progress,
+                                 athlete_box=box)
     print(f'extract_pose.py: shard {shard[0]}/{shard[1]}: {summary.done} '
           f'extracted, {summary.skipped} already done, '
           f'{len(summary.failed)} failed; {summary.frames} frames at '

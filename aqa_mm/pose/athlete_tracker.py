@@ -101,13 +101,15 @@ class AthleteTracker:
             velocity and size. Defaults to 0.3.
         min_region (float): Smallest search region side in pixels.
             Defaults to 64.
+        seed_gate (float): Gate radius, in box sizes, for the first pose
+            after :meth:`seed`. Defaults to 0.35.
     """
 
     def __init__(self, img_shape: Tuple[int, int], gate: float = 0.75,
                  gate_growth: float = 0.15, max_gate: float = 1.0,
                  size_ratio: float = 2.0, max_extrapolate: int = 5,
                  search_margin: float = 0.75, smoothing: float = 0.3,
-                 min_region: float = 64.0) -> None:
+                 min_region: float = 64.0, seed_gate: float = 0.35) -> None:
         self.img_shape = tuple(int(s) for s in img_shape)
         self.gate = gate
         self.gate_growth = gate_growth
@@ -127,6 +129,33 @@ class AthleteTracker:
         # kept by the search that uses it
         self.appearance: Optional[np.ndarray] = None
         self.lost_run = 0  # consecutive frames without the athlete
+        self.seed_gate = seed_gate
+        self._seed_pending = False  # seeded, first pose not yet accepted
+
+    def seed(self, box: np.ndarray) -> None:
+        """Start from a box the user marked around the athlete in the
+        first frame, instead of whoever the whole frame shows first.
+
+        Until the first pose is accepted, the gate is tighter: its centre
+        within ``seed_gate`` (0.35) box sizes of the box's centre (a user's
+        box around a performer often holds bystanders behind him); its
+        state is ``reacquired``.
+
+        Args:
+            box (np.ndarray): (4,) ``x1, y1, x2, y2`` in pixels.
+
+        Raises:
+            ValueError: An empty box, or one outside the frame (named).
+        """
+        box = np.asarray(box, np.float64).reshape(4)
+        h, w = self.img_shape
+        if not (box[2] > box[0] and box[3] > box[1]) or box[2] <= 0 or \
+                box[3] <= 0 or box[0] >= w or box[1] >= h:
+            raise ValueError(f'athlete box {box.tolist()} is empty or '
+                             f'outside the {w}x{h} frame')
+        self.centre, self.size = box_extent(box)
+        self.last_frame, self.lost_run = -2, 1
+        self._seed_pending = True
 
     @property
     def acquired(self) -> bool:
@@ -143,6 +172,8 @@ class AthleteTracker:
 
     def radius(self, frame: int) -> float:
         """Gate radius in pixels at ``frame`` (needs :attr:`acquired`)."""
+        if self._seed_pending:
+            return self.seed_gate * self.size
         grow = self.gate + self.gate_growth * (self._gap(frame) - 1)
         return self.size * min(grow, self.max_gate)
 
@@ -211,6 +242,7 @@ class AthleteTracker:
             self.size = size
         self.centre, self.last_frame, self.angle = centre, frame, angle
         self.lost_run = 0
+        self._seed_pending = False
         return state
 
     def miss(self) -> int:

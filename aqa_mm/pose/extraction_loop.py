@@ -93,7 +93,8 @@ def run_extraction(items: Sequence[VideoItem], out_dir: str,
                    extractor: PoseExtractor, failures_file: str,
                    visualize: bool = False, max_frames: Optional[int] = None,
                    progress: bool = True,
-                   log: Optional[Callable[[str], None]] = None
+                   log: Optional[Callable[[str], None]] = None,
+                   athlete_box: Optional[Sequence[float]] = None
                    ) -> ExtractionSummary:
     """Extract every unfinished video of ``items``; never stop on a bad one.
 
@@ -109,6 +110,9 @@ def run_extraction(items: Sequence[VideoItem], out_dir: str,
         progress (bool): Show a tqdm bar. Defaults to True.
         log (callable, optional): Message sink; defaults to writing to
             stderr without breaking the progress bar.
+        athlete_box (Sequence[float], optional): ``x1, y1, x2, y2`` around
+            the athlete in the first frame, for the videos whose item has
+            none (see :meth:`PoseExtractor.extract`). Defaults to None.
 
     Returns:
         ExtractionSummary: Counts, failures and speed.
@@ -130,7 +134,8 @@ def run_extraction(items: Sequence[VideoItem], out_dir: str,
             try:
                 record = extractor.extract(
                     item.path, item.sample_id, max_frames,
-                    str(vis) if visualize else None, item.frame_range)
+                    str(vis) if visualize else None, item.frame_range,
+                    item.athlete_box or athlete_box)
                 atomic_pickle_dump(record, out)
                 summary.done += 1
                 summary.frames += record['total_frames']

@@ -185,7 +185,8 @@ class PoseExtractor:
     def extract(self, video: str, frame_dir: str,
                 max_frames: Optional[int] = None,
                 vis_path: Optional[str] = None,
-                frame_range: Optional[Tuple[int, int]] = None) -> dict:
+                frame_range: Optional[Tuple[int, int]] = None,
+                athlete_box: Optional[Sequence[float]] = None) -> dict:
         """Pose record of one video.
 
         Args:
@@ -198,6 +199,10 @@ class PoseExtractor:
             frame_range (tuple[int, int], optional): Only frames
                 ``start``..``end`` (0-based, inclusive; see
                 :class:`VideoReader`). Defaults to None (all).
+            athlete_box (Sequence[float], optional): ``x1, y1, x2, y2``
+                around the athlete in the first frame: the track starts
+                from him (:meth:`AthleteTracker.seed`) instead of whoever
+                the whole frame shows first. Defaults to None.
 
         Returns:
             dict: The pose record (see the module docstring).
@@ -220,6 +225,11 @@ class PoseExtractor:
                 if tracker is None:
                     img_shape = tuple(int(s) for s in frames[0].shape[:2])
                     tracker = AthleteTracker(img_shape, **self.tracker_cfg)
+                    if athlete_box is not None:
+                        try:
+                            tracker.seed(np.asarray(athlete_box, float))
+                        except ValueError as exc:
+                            raise NoPersonError(video, str(exc)) from None
                 part = self._process(frames, tracker, first)
                 first += len(frames)
                 parts.append(part)

@@ -6,9 +6,11 @@ Sources
     ``01_07/*.jpg``), each one item. A text list file has one video file or
     frame folder per line. A ``.csv`` list file has a header row and the
     columns ``path`` (required), ``start`` and ``end`` (0-based, inclusive
-    frame indices; both or neither) and ``id``; a row with a range is one
-    item that covers only those frames, e.g. one dive of a whole-event
-    recording::
+    frame indices; both or neither), ``id`` and ``box`` (``x1 y1 x2 y2``,
+    pixels, around the athlete in the row's first frame: the athlete
+    search starts from him, see ``AthleteTracker.seed``); a row with a
+    range is one item that covers only those frames, e.g. one dive of a
+    whole-event recording::
 
         path,start,end,id
         whole_videos/01.mp4,7376,7461,01_01
@@ -52,10 +54,14 @@ class VideoItem(NamedTuple):
         sample_id (str): Its sample id.
         frame_range (tuple[int, int], optional): ``(start, end)``, 0-based
             inclusive frames to process. Defaults to None (all).
+        athlete_box (tuple[float, ...], optional): ``x1, y1, x2, y2``
+            around the athlete in the first processed frame. Defaults to
+            None (the search picks him).
     """
     path: str
     sample_id: str
     frame_range: Optional[Tuple[int, int]] = None
+    athlete_box: Optional[Tuple[float, float, float, float]] = None
 
 
 def sample_id(path: str, root: str) -> str:
@@ -115,7 +121,28 @@ def _csv_row(source: str, root: str, line: int, row: dict) -> VideoItem:
     item_id = given_id or sample_id(path, root)
     if frame_range and not given_id:
         item_id = f'{item_id}_{frame_range[0]}-{frame_range[1]}'
-    return VideoItem(path, item_id, frame_range)
+    box = (row.get('box') or '').strip()
+    return VideoItem(path, item_id, frame_range,
+                     parse_box(box, f'{source}:{line}: box') if box else None)
+
+
+def parse_box(text: str, what: str = '--athlete-box'
+              ) -> Tuple[float, float, float, float]:
+    """``x1, y1, x2, y2`` from text like ``'10 20 110 220'`` or
+    ``'10,20,110,220'``.
+
+    Raises:
+        UserError: Not four numbers with x1 < x2 and y1 < y2 (``what``
+            names where the text came from).
+    """
+    try:
+        vals = tuple(float(v) for v in text.replace(',', ' ').split())
+    except ValueError:
+        vals = ()
+    if len(vals) != 4 or not (vals[0] < vals[2] and vals[1] < vals[3]):
+        raise UserError(f'{what}: expected x1 y1 x2 y2 with x1 < x2 and '
+                        f'y1 < y2, got {text!r}')
+    return vals
 
 
 def read_csv_list(source: str) -> List[VideoItem]:
@@ -135,10 +162,11 @@ def read_csv_list(source: str) -> List[VideoItem]:
         with open(source, encoding='utf-8', newline='') as f:
             reader = csv.DictReader(f)
             columns = reader.fieldnames or []
-            unknown = sorted(set(columns) - {'path', 'start', 'end', 'id'})
+            unknown = sorted(set(columns) -
+                             {'path', 'start', 'end', 'id', 'box'})
             if 'path' not in columns or unknown:
                 raise UserError(f'{source}: the header must name the '
-                                'columns path[,start,end][,id]; got '
+                                'columns path[,start,end][,id][,box]; got '
                                 f'{columns}')
             return [_csv_row(source, root, reader.line_num, row)
                     for row in reader]

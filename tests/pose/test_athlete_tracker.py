@@ -125,3 +125,23 @@ def test_an_athlete_who_stopped_is_found_where_he_was():
     assert not tracker.velocity.any()  # unknown across the gap
     tracker.update(np.array([197.0, 200.0]), 50.0, 10)
     np.testing.assert_allclose(tracker.velocity, [5, 0])
+
+
+def test_a_seeded_track_starts_only_from_the_marked_athlete():
+    """A user's box around the athlete: the first pose must lie near its
+    centre (a bystander inside the box, one body away, is refused)."""
+    tracker = AthleteTracker((480, 640))
+    tracker.seed(np.array([100, 100, 160, 300]))  # centre (130, 200), 200
+    assert tracker.acquired
+    assert tracker.radius(0) == pytest.approx(70.0)  # 0.35 box sizes
+    assert not tracker.accepts(np.array([130.0, 100.0]), 180.0, 0)
+    assert tracker.accepts(np.array([135.0, 210.0]), 180.0, 0)
+    assert tracker.update(np.array([135.0, 210.0]), 180.0, 0) == REACQUIRED
+    # the usual gate, size averaged: 0.3 * 180 + 0.7 * 200
+    assert tracker.radius(1) == pytest.approx(0.75 * 194.0)
+
+
+@pytest.mark.parametrize('box', [[50, 50, 40, 90], [700, 10, 800, 90]])
+def test_a_seed_box_must_be_in_the_frame(box):
+    with pytest.raises(ValueError, match='athlete box'):
+        AthleteTracker((480, 640)).seed(np.array(box, float))

@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from aqa_mm.pose import (AthleteTracker, BlazePoseEstimator, PoseExtractor,
-                         PoseSearch)
+from aqa_mm.pose import (AthleteTracker, BlazePoseEstimator, NoPersonError,
+                         PoseExtractor, PoseSearch)
 from aqa_mm.pose.orientation import (rotate_image, search_order,
                                      unrotate_points)
 from aqa_mm.pose.orientation import estimate_turned
@@ -197,3 +197,25 @@ def test_a_look_alike_position_is_not_enough_to_resume(tmp_path):
     assert rec['track_state'][0].tolist() == [2, 1, 1, 1] + [0] * 5 + \
         [2, 1, 1]
     assert not rec['keypoint_score'][0, 4:9].any()
+
+
+def test_a_marked_athlete_is_followed_not_the_search_s_pick(tmp_path):
+    """Two figures from the start; the search alone starts on the blue one
+    (the stub's pick), the athlete box starts it on the red one."""
+    frames = []
+    for _ in range(4):
+        frame = _frame()
+        figure(frame, 40, 60, RED)
+        figure(frame, 170, 60, BLUE)
+        frames.append(frame)
+    path = _scene(tmp_path, frames)
+    x = PoseExtractor(HeadUpStub(), batch_size=1).extract(
+        path, 's')['keypoint'][0, :, :, 0].mean(1)
+    assert (x > 160).all()  # blue
+    rec = PoseExtractor(HeadUpStub(), batch_size=1).extract(
+        path, 's', athlete_box=[36, 48, 54, 102])
+    assert (rec['keypoint'][0, :, :, 0].mean(1) < 60).all()  # red
+    assert rec['track_state'][0].tolist() == [2, 1, 1, 1]
+    with pytest.raises(NoPersonError, match='athlete box'):
+        PoseExtractor(HeadUpStub()).extract(path, 's',
+                                            athlete_box=[300, 0, 400, 50])

@@ -89,6 +89,11 @@ def test_csv_list_with_frame_ranges_and_ids(tree):
         VideoItem(str(tree / 'top.mkv'), '01_02', (8119, 8215)),
         VideoItem(str(tree / 'diving/001.avi'), 'diving/001'),
         VideoItem(str(tree / 'diving/002.mp4'), 'diving/002_0-9', (0, 9))]
+    # an athlete box per row (the first frame's, for the athlete search)
+    lst.write_text('path,start,end,id,box\ntop.mkv,5,9,a,10 20 110 220\n'
+                   'top.mkv,10,20,b,\n')
+    assert [it.athlete_box for it in collect_videos(str(lst))] == [
+        (10.0, 20.0, 110.0, 220.0), None]
     # without an id column, two dives of one video still get distinct ids
     lst.write_text('path,start,end\ntop.mkv,5,9\ntop.mkv,10,20\n')
     assert [it.sample_id for it in collect_videos(str(lst))] == [
@@ -105,6 +110,8 @@ def test_csv_list_with_frame_ranges_and_ids(tree):
     ('path,start,end\na.mp4,-1,3\n', r'dives\.csv:2: start must be'),
     ('path,start,end\n,1,3\n', r'dives\.csv:2: empty path'),
     ('path,start,end,id\na.mp4,1,3,d\na.mp4,4,5,d\n', r"same id.*'d'"),
+    ('path,box\na.mp4,1 2 3\n', r"dives\.csv:2: box: expected x1 y1 x2 y2"),
+    ('path,box\na.mp4,5 2 3 9\n', r"dives\.csv:2: box: expected"),
 ])
 def test_bad_csv_rows_name_file_and_line(tmp_path, rows, message):
     lst = tmp_path / 'dives.csv'

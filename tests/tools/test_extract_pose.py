@@ -84,6 +84,29 @@ def test_detector_options_need_mmdet(extract_pose, tmp_path, capsys):
     assert 'need mmdet' in capsys.readouterr().err
 
 
+@pytest.mark.parametrize('extra,message', [
+    ([], '--det-model needs --det-checkpoint'),
+    (['--det-checkpoint', 'det.pth', '--det-config', 'c.py'],
+     'exclude each other'),
+    (['--det-checkpoint', 'det.pth'], None)])
+def test_torchvision_detector_options(extract_pose, tmp_path, capsys, extra,
+                                      message):
+    """``--det-model``: torchvision's detector; bad combinations, a missing
+    torchvision or a missing checkpoint are one line, exit 2."""
+    (tmp_path / 'v.mp4').write_bytes(b'x')
+    with pytest.raises(SystemExit) as info:
+        extract_pose.main([str(tmp_path), '--out-dir', str(tmp_path / 'o'),
+                           '--det-model', 'fasterrcnn_resnet50_fpn_v2',
+                           *extra, *RANDOM])
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    if message:
+        assert message in err[0]
+    else:  # no torchvision here, or det.pth is missing: named either way
+        assert 'torchvision' in err[0] or 'det.pth' in err[0]
+
+
 def test_extract_merge_and_rerun(extract_pose, real_data_dir, tmp_path,
                                  capsys):
     real = real_data_dir / 'videos' / 'demo_skeleton.mp4'
@@ -155,3 +178,12 @@ def test_torchrun_rank_picks_the_shard(extract_pose, monkeypatch):
         'o/failures.shard-3-of-4.txt'
     args = extract_pose.parse_args(['v', '--out-dir', 'o', '--shard', '1/2'])
     assert extract_pose.get_shard(args) == (1, 2)
+
+
+def test_athlete_box_must_be_four_numbers(extract_pose, tmp_path, capsys):
+    (tmp_path / 'v.mp4').write_bytes(b'x')
+    with pytest.raises(SystemExit) as info:
+        extract_pose.main([str(tmp_path), '--out-dir', str(tmp_path / 'o'),
+                           '--athlete-box', '10,20,5', *RANDOM])
+    assert info.value.code == 2
+    assert "--athlete-box: expected x1 y1 x2 y2" in capsys.readouterr().err
