@@ -287,8 +287,9 @@ class TorchvisionPersonDetector:
                 model (one line naming the file).
         """
         name = _check_model_name(model_name)
-        model = build_detection_model(name, **builder_kwargs)
+        _import_torchvision()
         state = load_detector_state_dict(checkpoint)
+        model = build_detection_model(name, **builder_kwargs)
         check_state_dict(model, state, checkpoint, name)
         model.load_state_dict(state, strict=False)  # checked just above
         return cls(model.to(device), score_thr, person_label(name), device)
@@ -350,6 +351,6 @@ class TorchvisionPersonDetector:
             boxes = boxes[keep].reshape(-1, 4)
             boxes[:, 0::2] = boxes[:, 0::2].clip(0, w)
             boxes[:, 1::2] = boxes[:, 1::2].clip(0, h)
-            out.append(np.concatenate([boxes, scores[keep, None]],
-                                      axis=1).astype(np.float32).reshape(-1, 5))
+            det = np.concatenate([boxes, scores[keep, None]], axis=1)
+            out.append(det.astype(np.float32).reshape(-1, 5))
         return out
