@@ -29,7 +29,8 @@ far.
    empty.
 4. *Search region.* Estimators that search for the athlete themselves
    (:class:`aqa_mm.pose.PoseSearch`) see only the square around ``p`` of
-   half side ``r + search_margin * s`` (0.75), clipped to the frame: a
+   half side ``r + search_margin * s`` (0.75; after :meth:`seed`, until he
+   is found, ``0.6 * s``), clipped to the frame: a
    gated person fits in it, bystanders further away are never seen.
 5. *Lost.* There is no time-out back to the whole frame: a lost athlete
    (under water, out of the frame) gives empty frames (score 0) until a
@@ -136,10 +137,12 @@ class AthleteTracker:
         """Start from a box the user marked around the athlete in the
         first frame, instead of whoever the whole frame shows first.
 
-        Until the first pose is accepted, the gate is tighter: its centre
-        within ``seed_gate`` (0.35) box sizes of the box's centre (a user's
-        box around a performer often holds bystanders behind him); its
-        state is ``reacquired``.
+        Until the first pose is accepted, the search region is the box's
+        square enlarged by 20 % (single-person estimators see him, not his
+        neighbour) and the gate is tighter: the pose's centre within
+        ``seed_gate`` (0.35) box sizes of the box's centre (a box around a
+        performer often holds bystanders behind him); its state is
+        ``reacquired``.
 
         Args:
             box (np.ndarray): (4,) ``x1, y1, x2, y2`` in pixels.
@@ -184,8 +187,9 @@ class AthleteTracker:
         h, w = self.img_shape
         if not self.acquired:
             return np.array([0, 0, w, h], np.float32)
-        half = max(self.radius(frame) + self.search_margin * self.size,
-                   self.min_region / 2)
+        reach = 0.6 if self._seed_pending else \
+            self.radius(frame) / self.size + self.search_margin
+        half = max(reach * self.size, self.min_region / 2)
         cx, cy = self.predict(frame)
         box = np.array([cx - half, cy - half, cx + half, cy + half])
         box = np.clip(box, 0, [w, h, w, h])
