@@ -1,7 +1,7 @@
 """Is the skeleton on the athlete? Coverage, wrong-person frames and speed
 of the BlazePose athlete search against raw BlazePose, on real clips.
 
-    python benchmarks/bench_pose_tracking.py [--data-root DIR] [--repeats 3]
+    python benchmarks/bench_pose_tracking.py --data-root DIR [--repeats 3]
         [--clips NAME ...] [--out benchmarks/results/pose_tracking.json]
         [--plot FILE.png]
 
@@ -14,7 +14,10 @@ truth:
   and ``videos/demo_skeleton.mp4``: the athlete's box in every 5th frame,
   marked by hand (``tests/pose/fixtures/athlete_boxes/``; ``null`` where
   the athlete is out of view). ``demo_skeleton`` shows two men: the athlete
-  is whichever of them the first posed frame lies on.
+  is whichever of them the first posed frame lies on (for ``seeded``, the
+  man marked in ``boxes``, whose first box seeds the track); a pose inside
+  both men's boxes (they hug) counts for the one whose box centre is
+  nearer.
 
 Per clip and method, over the frames with ground truth:
 
@@ -34,8 +37,9 @@ Methods: ``raw`` is MediaPipe BlazePose as its API gives it (tracking mode,
 whole frame, one person); ``search`` is ``tools/extract_pose.py``'s default
 (:func:`aqa_mm.pose.build_pose_extractor` with ``blazepose``); with
 ``--seeded``, ``seeded`` is the search started from the athlete's
-ground-truth box in frame 0, as a user gives it with ``--athlete-box``. CPU budget:
-about 1 minute per repeat on one 2-core machine.
+ground-truth box in frame 0, as a user gives it with ``--athlete-box``.
+CPU budget: about 2 minutes per repeat (3 with ``--seeded``) on one
+2-core machine.
 """
 import argparse
 import json
@@ -77,7 +81,10 @@ def load_truth(data_root: Path, name: str, num_frames: int) -> dict:
     candidate athlete ([] where the athlete is out of view)."""
     def in_box(box):
         b = enlarge(box)
-        return lambda p: bool(b[0] <= p[0] <= b[2] and b[1] <= p[1] <= b[3])
+        test = lambda p: bool(b[0] <= p[0] <= b[2] and  # noqa: E731
+                              b[1] <= p[1] <= b[3])
+        test.centre = (np.asarray(box[:2]) + box[2:]) / 2
+        return test
 
     if name == 'davis_breakdance':
         truth = {}
@@ -145,9 +152,13 @@ def pose_point(kpts: np.ndarray, scores: np.ndarray):
     return np.median(kpts[good], axis=0)
 
 
-def evaluate(kpts, scores, truth: dict, two_people: bool) -> dict:
-    """Coverage, wrong-person frames and per-frame outcomes of one run."""
-    who = None  # demo_skeleton: the man the first posed frame lies on
+def evaluate(kpts, scores, truth: dict, two_people: bool,
+             who=None) -> dict:
+    """Coverage, wrong-person frames and per-frame outcomes of one run.
+
+    ``two_people``: the athlete is candidate ``who`` (0: ``boxes``, 1:
+    ``alt_boxes``), or, if None, the one the first posed frame lies on (a
+    pose inside both boxes belongs to the one whose centre is nearer)."""
     outcome = {}
     for t in sorted(truth):
         p = pose_point(kpts[t], scores[t])
@@ -156,6 +167,9 @@ def evaluate(kpts, scores, truth: dict, two_people: bool) -> dict:
             outcome[t] = 'miss' if cands else 'empty'
             continue
         hits = [i for i, test in enumerate(cands) if test(p)]
+        if len(hits) > 1:  # inside both men's boxes (they hug): the one
+            hits = [min(hits, key=lambda i: np.linalg.norm(  # nearer
+                p - cands[i].centre))]
         if two_people and who is None and hits:
             who = hits[0]
         on = (who if two_people else 0) in hits
@@ -224,8 +238,9 @@ def plot(results: dict, out: str) -> None:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--data-root', default=os.environ.get(
-        'AQA_DATA_DIR', str(ROOT.parent / 'shared' / 'data')))
+    p.add_argument('--data-root', default=os.environ.get('AQA_DATA_DIR'),
+                   help='folder holding tracking/ and videos/ (default: '
+                   '$AQA_DATA_DIR)')
     p.add_argument('--clips', nargs='+', default=list(CLIPS),
                    choices=CLIPS)
     p.add_argument('--repeats', type=int, default=3)
@@ -235,6 +250,8 @@ def main() -> None:
                    help='also run the search started from the athlete\'s '
                    'ground-truth box in frame 0 (--athlete-box)')
     args = p.parse_args()
+    if not args.data_root:
+        p.error('give --data-root or set AQA_DATA_DIR')
     cv2.setNumThreads(1)
     data_root = Path(args.data_root)
     results = {}
@@ -258,7 +275,8 @@ def main() -> None:
         entry = dict(num_frames=num)
         for method, method_runs in runs.items():
             kpts, scores, _ = method_runs[0]
-            res = evaluate(kpts, scores, truth, name == 'demo_skeleton')
+            res = evaluate(kpts, scores, truth, name == 'demo_skeleton',
+                           0 if method == 'seeded' else None)
             res['fps'] = float(np.median([num / r[2] for r in method_runs]))
             entry[method] = res
         raw_on = [t for t, o in entry['raw']['outcome'].items() if o == 'on']

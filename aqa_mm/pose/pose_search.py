@@ -27,7 +27,8 @@ For each frame:
 
 The estimator is any callable ``estimator(images, boxes)`` returning
 keypoints (N, V, 2) in pixels and scores (N, V), as
-:class:`aqa_mm.pose.BlazePoseEstimator` and :class:`aqa_mm.pose.BatchedTopdown`.
+:class:`aqa_mm.pose.BlazePoseEstimator` and
+:class:`aqa_mm.pose.BatchedTopdown`.
 With a batch of N frames the first try of every frame uses the region
 predicted at the start of the batch (BlazePose runs with N = 1).
 """
@@ -40,6 +41,7 @@ from .appearance import limb_histogram, similarity
 from .athlete_tracker import AthleteTracker, pose_extent
 from .orientation import (ANGLES, estimate_turned, nearest_quarter,
                           region_crop, search_order, torso_turn)
+
 
 @dataclass
 class SearchResult:

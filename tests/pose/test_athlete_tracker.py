@@ -145,3 +145,12 @@ def test_a_seeded_track_starts_only_from_the_marked_athlete():
 def test_a_seed_box_must_be_in_the_frame(box):
     with pytest.raises(ValueError, match='athlete box'):
         AthleteTracker((480, 640)).seed(np.array(box, float))
+
+
+def test_a_seeded_track_refuses_the_man_beside_the_box():
+    """Two men side by side: the other man's centre is near the marked
+    box's centre (one box width) but outside the box: refused."""
+    tracker = AthleteTracker((1080, 1920))
+    tracker.seed(np.array([657, 278, 899, 921]))  # 242 x 643
+    assert not tracker.accepts(np.array([987.0, 500.0]), 600.0, 0)
+    assert tracker.accepts(np.array([780.0, 560.0]), 600.0, 0)

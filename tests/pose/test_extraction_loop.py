@@ -13,10 +13,10 @@ from tests.pose.conftest import StubEstimator
 ROOT = Path(__file__).resolve().parents[2]
 
 
-
 def _whole(estimator):
     """The extractor with the whole frame as the box (no athlete search)."""
     return PoseExtractor(estimator, whole_frame=True)
+
 
 def _items(*paths):
     return [VideoItem(str(p), Path(p).stem) for p in paths]
