@@ -197,10 +197,12 @@ def run_raw(path: Path):
     return np.stack(kpts), np.stack(scores), seconds
 
 
-def run_search(path: Path, box=None):
+def run_search(path: Path, box=None, wide: bool = False):
     """The athlete search of tools/extract_pose.py (BlazePose default),
-    started from ``box`` (``--athlete-box``) if given."""
+    started from ``box`` (``--athlete-box``) if given; ``wide``: the start
+    also searched in turned frames and windows (``acquire_wide``)."""
     extractor = build_pose_extractor('blazepose', 'cpu', min_person_score=-1)
+    extractor.search.acquire_wide = wide
     start = time.perf_counter()
     rec = extractor.extract(str(path), path.stem, athlete_box=box)
     seconds = time.perf_counter() - start
@@ -246,6 +248,9 @@ def main() -> None:
     p.add_argument('--repeats', type=int, default=3)
     p.add_argument('--out', default=None, help='results JSON')
     p.add_argument('--plot', default=None, help='timeline PNG')
+    p.add_argument('--acquire-wide', action='store_true',
+                   help='the search starts from turned frames and windows '
+                   'too (PoseSearch(acquire_wide=True), off by default)')
     p.add_argument('--seeded', action='store_true',
                    help='also run the search started from the athlete\'s '
                    'ground-truth box in frame 0 (--athlete-box)')
@@ -262,7 +267,8 @@ def main() -> None:
                 not fixture.is_file():
             print(f'{name}: skipped, no ground truth ({fixture})')
             continue
-        methods = [('raw', run_raw), ('search', run_search)]
+        methods = [('raw', run_raw), ('search', lambda p: run_search(
+            p, wide=args.acquire_wide))]
         if args.seeded:
             box = first_box(data_root, name)
             methods.append(('seeded', lambda p, b=box: run_search(p, b)))
@@ -304,7 +310,8 @@ def main() -> None:
                     str(t): o for t, o in entry[method]['outcome'].items()}
         meta = dict(command='python benchmarks/bench_pose_tracking.py '
                     f'--clips {" ".join(args.clips)} --repeats '
-                    f'{args.repeats}' + (' --seeded' if args.seeded else ''),
+                    f'{args.repeats}' + (' --seeded' if args.seeded else '')
+                    + (' --acquire-wide' if args.acquire_wide else ''),
                     machine=platform.node(),
                     cpus=os.cpu_count(), date=time.strftime('%Y-%m-%d'))
         atomic_write_text(json.dumps(dict(meta=meta, clips=results),
