@@ -130,13 +130,18 @@ class PoseSearch:
         self.min_similarity = min_similarity
         self.appearance_rate = appearance_rate
 
-    def _turns(self, tracker: AthleteTracker) -> List[int]:
-        """The turns to try after the first one failed."""
+    def _turns(self, tracker: AthleteTracker, first_tried: bool = True
+               ) -> List[int]:
+        """The turns to try: after the first one failed, the others (with
+        ``first_tried`` False, as in a frame the batch's first try did not
+        cover, the first one too)."""
         order = list(search_order(nearest_quarter(tracker.angle),
-                                  self.angles))[1:]
-        if tracker.lost_run < self.full_search or not order:
-            return order
-        return [order[(tracker.lost_run - self.full_search) % len(order)]]
+                                  self.angles))
+        first, order = order[:1], order[1:]
+        if tracker.lost_run >= self.full_search and order:
+            order = [order[(tracker.lost_run - self.full_search) %
+                           len(order)]]
+        return order if first_tried else first + order
 
     def _accept(self, kpts: np.ndarray, scores: np.ndarray,
                 tracker: AthleteTracker, frame: int, angle: float,
@@ -281,7 +286,7 @@ class PoseSearch:
         crop = region_crop(tracker.region(t), tracker.img_shape)
         if crop is None:
             return None
-        for angle in self._turns(tracker):
+        for angle in self._turns(tracker, first_tried=skip != -1):
             if angle == skip:
                 continue
             kpts, scores = estimate_turned(self.estimator, [frame], [crop],

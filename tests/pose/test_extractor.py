@@ -125,3 +125,27 @@ def test_failure_mid_video_leaves_no_overlay(make_video, tmp_path):
                       whole_frame=True).extract(
             str(make_video('v.mp4', num=6)), 'v', vis_path=str(out))
     assert list(out.parent.iterdir()) == []
+
+
+def test_hrnet_in_the_boxes_the_blazepose_search_finds(hrnet, real_video):
+    """The HRNet path without mmdet: BlazePose's search finds the athlete
+    (the man in black, right of centre) and HRNet (random weights here)
+    estimates in his box, not in the whole frame."""
+    from aqa_mm.pose import BlazePoseEstimator, PoseSearch
+    extractor = PoseExtractor(BatchedTopdown(hrnet, 2, fast=False),
+                              finder=PoseSearch(BlazePoseEstimator()),
+                              batch_size=2, min_person_score=0)
+    rec = extractor.extract(real_video, 'demo', max_frames=4)
+    _check_format(rec, 4, (1080, 1920))
+    assert (rec['track_state'][0] > 0).all()
+    boxes = rec['boxes'][0]
+    assert (boxes[:, 0] > 800).all()
+    assert (boxes[:, 2] - boxes[:, 0] < 600).all()
+    # HRNet's keypoints lie in its input region for that box (the box,
+    # widened to 3:4 and padded by 1.25, as mmpose does), not anywhere in
+    # the 1920-wide frame
+    kpts = rec['keypoint'][0]
+    centre = (boxes[:, :2] + boxes[:, 2:]) / 2  # (T, 2)
+    height = boxes[:, 3] - boxes[:, 1]
+    reach = np.stack([0.75 * 1.25 * height / 2, 1.25 * height / 2], -1)
+    assert (np.abs(kpts - centre[:, None]) <= reach[:, None] + 2).all()
