@@ -100,17 +100,10 @@ class BlazePoseLandmarks:
             [self.meta['keypoint_id2name'][i]
              for i in range(self.num_keypoints)])  # (V,)
         self.presence_thr = presence_thr
-        self.streams = False
-
-    def reset(self) -> None:
-        """Nothing to forget: every ROI stands alone."""
-
-    def close(self) -> None:
-        """Nothing to release (kept for the estimator interface)."""
 
     def estimate_roi(self, frame: np.ndarray, centre: Sequence[float],
                      side: float, turn: float
-                     ) -> Tuple[np.ndarray, np.ndarray, float, tuple]:
+                     ) -> Tuple[np.ndarray, np.ndarray, float]:
         """Keypoints of the person in one ROI.
 
         Args:
@@ -121,11 +114,7 @@ class BlazePoseLandmarks:
 
         Returns:
             tuple: keypoints (V, 2) float32 frame pixels, scores (V,)
-            float32 (zeros without a person), the presence score, and the
-            ROI of this pose for the next frame, ``(centre (2,), side,
-            turn)``, by MediaPipe's rule: centred on the model's hip-centre
-            landmark, side 2.5 times its distance to the model's body-extent
-            landmark, turned so that this vector points up.
+            float32 (zeros without a person) and the presence score.
         """
         m = roi_matrix(centre, side, turn)
         rgb = cv2.cvtColor(cv2.warpAffine(
@@ -140,15 +129,10 @@ class BlazePoseLandmarks:
         sel = out[self.index]  # (V, 5)
         back = cv2.invertAffineTransform(m)  # (2, 3)
         kpts = sel[:, :2] @ back[:, :2].T + back[:, 2]
-        hip, top = out[[33, 34], :2] @ back[:, :2].T + back[:, 2]  # (2,)
-        v = top - hip
-        lean = np.degrees(np.arctan2(v[0], -v[1]))  # clockwise from up
-        next_roi = (hip, float(2.5 * np.hypot(*v)), float(-lean % 360.0))
         scores = 1 / (1 + np.exp(-sel[:, 3].astype(np.float64)))
         if presence < self.presence_thr:
             scores = np.zeros_like(scores)
-        return (kpts.astype(np.float32), scores.astype(np.float32), presence,
-                next_roi)
+        return kpts.astype(np.float32), scores.astype(np.float32), presence
 
     def verify(self, frame: np.ndarray, keypoints: np.ndarray,
                scores: np.ndarray, turn: float, kpt_thr: float = 0.3,
@@ -182,25 +166,3 @@ class BlazePoseLandmarks:
         return any(self.estimate_roi(frame, (lo + hi) / 2, k * side,
                                      upright)[2] >= self.presence_thr
                    for k in scales)
-
-    def __call__(self, frames: Sequence[np.ndarray], boxes: np.ndarray
-                 ) -> Tuple[np.ndarray, np.ndarray]:
-        """Keypoints in each box, the box's longer side as the ROI side,
-        upright. See :meth:`estimate_roi`.
-
-        Args:
-            frames (Sequence[np.ndarray]): N BGR images (H, W, 3) uint8.
-            boxes (np.ndarray): (N, 4) ``x1, y1, x2, y2`` pixels.
-
-        Returns:
-            tuple[np.ndarray, np.ndarray]: keypoints (N, V, 2) and scores
-            (N, V) float32.
-        """
-        boxes = np.asarray(boxes, np.float32).reshape(-1, 4)
-        kpts = np.zeros((len(boxes), self.num_keypoints, 2), np.float32)
-        scores = np.zeros((len(boxes), self.num_keypoints), np.float32)
-        for i, (frame, box) in enumerate(zip(frames, boxes)):
-            side = float(max(box[2] - box[0], box[3] - box[1], 2.0))
-            kpts[i], scores[i], _, _ = self.estimate_roi(
-                frame, (box[:2] + box[2:]) / 2, side, 0.0)
-        return kpts, scores

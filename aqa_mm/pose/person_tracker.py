@@ -1,9 +1,6 @@
-"""Box helpers of the athlete search: IoU, area, the whole frame, and
-blank frames. The athlete rule itself is in
-:mod:`aqa_mm.pose.athlete_tracker`.
+"""Box helpers of the athlete search: IoU, area, and blank frames. The
+athlete rule itself is in :mod:`aqa_mm.pose.athlete_tracker`.
 """
-from typing import Tuple
-
 import numpy as np
 
 
@@ -32,12 +29,6 @@ def box_area(boxes: np.ndarray) -> np.ndarray:
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     return (np.clip(boxes[:, 2] - boxes[:, 0], 0, None) *
             np.clip(boxes[:, 3] - boxes[:, 1], 0, None))
-
-
-def whole_frame_box(img_shape: Tuple[int, int]) -> np.ndarray:
-    """The whole frame ``[0, 0, W, H]`` as a (4,) float32 box."""
-    h, w = img_shape
-    return np.array([0, 0, w, h], dtype=np.float32)
 
 
 def is_blank(frame: np.ndarray, min_std: float = 2.0) -> bool:

@@ -154,8 +154,10 @@ class PoseSearch:
         if found is None or not tracker.accepts(found[1], found[2], frame):
             return None
         resumes = not tracker.acquired or frame - tracker.last_frame > 1
-        hist = None if image is None else limb_histogram(
-            image, kpts, scores, self.kpt_thr)
+        clear = (scores >= self.kpt_thr).sum() >= self.acquire_keypoints
+        needed = clear or (resumes and tracker.appearance is not None)
+        hist = limb_histogram(image, kpts, scores, self.kpt_thr) \
+            if image is not None and needed else None
         if resumes and tracker.appearance is not None and (
                 hist is None or similarity(hist, tracker.appearance)
                 < self.min_similarity):
@@ -164,8 +166,7 @@ class PoseSearch:
                 and not self.verifier.verify(image, kpts, scores, angle,
                                              self.kpt_thr):
             return None
-        if hist is not None and \
-                (scores >= self.kpt_thr).sum() >= self.acquire_keypoints:
+        if hist is not None and clear:
             # the model learns from clear detector poses only
             tracker.appearance = hist if tracker.appearance is None else \
                 (1 - self.appearance_rate) * tracker.appearance + \

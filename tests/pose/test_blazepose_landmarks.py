@@ -31,7 +31,7 @@ def test_same_joints_as_mediapipe_on_a_real_person(landmarks, person):
     h, w = person.shape[:2]
     ref, ref_s = BlazePoseEstimator()([person],
                                       np.array([[0, 0, w, h]], np.float32))
-    kpts, scores, presence, _ = landmarks.estimate_roi(
+    kpts, scores, presence = landmarks.estimate_roi(
         person, (w / 2, h / 2), max(h, w), 0.0)
     assert presence > 0.9
     good = (ref_s[0] >= 0.5) & (scores >= 0.5)
@@ -40,7 +40,7 @@ def test_same_joints_as_mediapipe_on_a_real_person(landmarks, person):
     assert np.median(err) < 0.02 * h, err
     # the same person turned upside down, shown turned back by 180
     turned = np.ascontiguousarray(person[::-1, ::-1])
-    kpts2, scores2, _, _ = landmarks.estimate_roi(
+    kpts2, scores2, _ = landmarks.estimate_roi(
         turned, (w / 2, h / 2), max(h, w), 180.0)
     expect = np.stack([w - kpts[:, 0], h - kpts[:, 1]], -1)
     good2 = good & (scores2 >= 0.5)
@@ -51,15 +51,15 @@ def test_same_joints_as_mediapipe_on_a_real_person(landmarks, person):
 def test_no_person_on_noise(landmarks):
     noise = np.random.default_rng(0).integers(0, 255, (300, 300, 3),
                                               dtype=np.uint8)
-    _, scores, presence, _ = landmarks.estimate_roi(noise, (150, 150), 300,
-                                                    0.0)
+    _, scores, presence = landmarks.estimate_roi(noise, (150, 150), 300,
+                                                 0.0)
     assert presence < 0.5 and not scores.any()
 
 
 def test_verify_a_real_pose_but_not_a_wall(landmarks, person):
     h, w = person.shape[:2]
-    kpts, scores, _, _ = landmarks.estimate_roi(person, (w / 2, h / 2),
-                                                max(h, w), 0.0)
+    kpts, scores, _ = landmarks.estimate_roi(person, (w / 2, h / 2),
+                                             max(h, w), 0.0)
     assert landmarks.verify(person, kpts, scores, 0.0)
     wall = np.full_like(person, 170)
     wall[::40] = 90  # bricks

@@ -2,18 +2,13 @@
 import numpy as np
 import pytest
 
-from aqa_mm.pose.person_tracker import box_iou, is_blank, whole_frame_box
+from aqa_mm.pose.person_tracker import box_iou, is_blank
 
 
 def test_box_iou():
     others = np.array([[0, 0, 10, 10], [5, 0, 15, 10], [20, 20, 30, 30]])
     ious = box_iou(np.array([0, 0, 10, 10.]), others)
     np.testing.assert_allclose(ious, [1, 50 / 150, 0])
-
-
-def test_whole_frame_box():
-    np.testing.assert_array_equal(whole_frame_box((100, 200)),
-                                  [0, 0, 200, 100])
 
 
 @pytest.mark.parametrize('value,blank', [(0, True), (128, True)])

@@ -75,13 +75,21 @@ def test_blazepose_without_a_checkpoint(extract_pose, real_data_dir,
     assert '1 of 2 videos already done' in capsys.readouterr().err
 
 
-def test_detector_options_need_mmdet(extract_pose, tmp_path, capsys):
+def _refused(extract_pose, tmp_path, capsys, *options) -> str:
+    """Run the tool on a folder with one file and these options; it must
+    exit with status 2. Returns its stderr."""
     (tmp_path / 'v.mp4').write_bytes(b'x')
     with pytest.raises(SystemExit) as info:
         extract_pose.main([str(tmp_path), '--out-dir', str(tmp_path / 'o'),
-                           '--det-checkpoint', 'det.pth', *RANDOM])
+                           *options, *RANDOM])
     assert info.value.code == 2
-    assert 'need mmdet' in capsys.readouterr().err
+    return capsys.readouterr().err
+
+
+def test_detector_options_need_mmdet(extract_pose, tmp_path, capsys):
+    err = _refused(extract_pose, tmp_path, capsys, '--det-checkpoint',
+                   'det.pth')
+    assert 'need mmdet' in err
 
 
 @pytest.mark.parametrize('extra,message', [
@@ -93,13 +101,8 @@ def test_torchvision_detector_options(extract_pose, tmp_path, capsys, extra,
                                       message):
     """``--det-model``: torchvision's detector; bad combinations, a missing
     torchvision or a missing checkpoint are one line, exit 2."""
-    (tmp_path / 'v.mp4').write_bytes(b'x')
-    with pytest.raises(SystemExit) as info:
-        extract_pose.main([str(tmp_path), '--out-dir', str(tmp_path / 'o'),
-                           '--det-model', 'fasterrcnn_resnet50_fpn_v2',
-                           *extra, *RANDOM])
-    assert info.value.code == 2
-    err = capsys.readouterr().err.strip().splitlines()
+    err = _refused(extract_pose, tmp_path, capsys, '--det-model',
+                   'fasterrcnn_resnet50_fpn_v2', *extra).strip().splitlines()
     assert len(err) == 1
     if message:
         assert message in err[0]
@@ -181,9 +184,6 @@ def test_torchrun_rank_picks_the_shard(extract_pose, monkeypatch):
 
 
 def test_athlete_box_must_be_four_numbers(extract_pose, tmp_path, capsys):
-    (tmp_path / 'v.mp4').write_bytes(b'x')
-    with pytest.raises(SystemExit) as info:
-        extract_pose.main([str(tmp_path), '--out-dir', str(tmp_path / 'o'),
-                           '--athlete-box', '10,20,5', *RANDOM])
-    assert info.value.code == 2
-    assert "--athlete-box: expected x1 y1 x2 y2" in capsys.readouterr().err
+    err = _refused(extract_pose, tmp_path, capsys, '--athlete-box',
+                   '10,20,5')
+    assert '--athlete-box: expected x1 y1 x2 y2' in err
