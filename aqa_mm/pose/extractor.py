@@ -179,6 +179,7 @@ class PoseExtractor:
                 [nearest_quarter(found.angles[i]) for i in idx])
         nobody = ~scores.any(1)  # (N,) the estimator found no one
         found.states[nobody], found.boxes[nobody] = LOST, 0
+        found.angles[nobody] = 0
         return SearchResult(kpts, scores, found.boxes, found.states,
                             found.angles)
 
