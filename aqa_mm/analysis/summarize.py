@@ -19,7 +19,6 @@ that is not a seed / timestamp / ``vis_data`` folder, with a ``_seed<k>``
 suffix removed.
 """
 import glob
-import json
 import math
 import os
 import os.path as osp
@@ -30,7 +29,8 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 
 from aqa_mm.evaluation.functional import fisher_z_average, mse, spearman
-from aqa_mm.evaluation.protocol import mean_std
+from aqa_mm.evaluation.functional import mean_std
+from aqa_mm.evaluation.results import read_metrics_json, read_scalars_json
 from aqa_mm.utils.cli import DataError
 from .dump_reader import class_labels, column, load_dump
 
@@ -50,64 +50,6 @@ class RunResult:
     group: str
     path: str
     metrics: Dict[str, float]
-
-
-def read_metrics_json(path: str) -> Dict[str, float]:
-    """Numeric entries of a ``tools/test.py --metrics-out`` file.
-
-    Args:
-        path (str): The JSON file.
-
-    Returns:
-        dict[str, float]: Metric → value (null read as NaN).
-    """
-    try:
-        with open(path, encoding='utf-8') as f:
-            data = json.load(f)
-    except ValueError as exc:
-        raise DataError(f'{path}: not a JSON file ({exc})') from exc
-    if not isinstance(data, dict):
-        raise DataError(f'{path}: expected a {{metric: value}} object, got '
-                        f'{type(data).__name__}')
-    out = {k: float('nan') if v is None else float(v)
-           for k, v in data.items()
-           if v is None or isinstance(v, (int, float))}
-    if not out:
-        raise DataError(f'{path}: no numeric metric (keys: {sorted(data)}); '
-                        'is it a tools/test.py --metrics-out file?')
-    return out
-
-
-def read_scalars_json(path: str) -> Dict[str, float]:
-    """The last validation record of mmengine's ``scalars.json``.
-
-    Training records (``loss``, ``lr``, ...) have no ``/`` in their keys;
-    validation metrics do (``aqa/spearman``).
-
-    Args:
-        path (str): The JSON-lines file.
-
-    Returns:
-        dict[str, float]: Metric → value of the last validation record.
-    """
-    last = None
-    with open(path, encoding='utf-8') as f:
-        for i, line in enumerate(f):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                raise DataError(f'{path}: line {i + 1} is not JSON '
-                                f'({exc})') from exc
-            metrics = {k: float(v) for k, v in record.items()
-                       if '/' in k and isinstance(v, (int, float))}
-            if metrics:
-                last = metrics
-    if last is None:
-        raise DataError(f'{path}: no validation record (no metric with a '
-                        '"/" such as aqa/spearman); was validation run?')
-    return last
 
 
 def dump_metrics(records: Sequence[dict]) -> Dict[str, float]:

@@ -1,5 +1,6 @@
-"""Pure AQA metric functions (numpy in, float out)."""
-from typing import Mapping, Sequence, Tuple
+"""Pure AQA metric functions (numpy in, float out); mean ± std over runs."""
+import math
+from typing import Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from scipy.stats import rankdata
@@ -87,3 +88,62 @@ def mse(pred: Sequence[float], gt: Sequence[float]) -> float:
     """
     diff = np.asarray(pred, np.float64) - np.asarray(gt, np.float64)
     return float(np.mean(diff * diff))
+
+
+def mean_std(values: Sequence[float]) -> Tuple[float, float]:
+    """Mean and sample standard deviation over runs (seeds).
+
+    The one rule of the project: sample std (ddof = 1), NaN when there are
+    fewer than 2 values (a single run has no spread to report).
+
+    Args:
+        values (Sequence[float]): shape (K,), one value per run.
+
+    Returns:
+        tuple[float, float]: (mean, std); (NaN, NaN) for no values.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if v.size == 0:
+        return float('nan'), float('nan')
+    std = float(v.std(ddof=1)) if v.size > 1 else float('nan')
+    return float(v.mean()), std
+
+
+def mean_std_cell(values: Sequence[float]) -> Optional[dict]:
+    """:func:`mean_std` as a JSON-safe table cell.
+
+    Args:
+        values (Sequence[float]): shape (K,), one value per run.
+
+    Returns:
+        dict | None: ``dict(mean, std, n)`` with ``std`` None when n < 2;
+        None when there are no values.
+    """
+    if len(values) == 0:
+        return None
+    mean, std = mean_std(values)
+    return dict(mean=mean, std=None if math.isnan(std) else std,
+                n=len(values))
+
+
+def format_mean_std(values: Union[Sequence[float], Mapping, None],
+                    digits: int = 3) -> str:
+    """``'0.636 ± 0.003 (n=3)'``; ``'0.636 (n=1)'``; ``'–'`` for nothing.
+
+    Args:
+        values (Sequence[float] | dict | None): Values, one per run, or a
+            :func:`mean_std_cell` dict.
+        digits (int): Decimals.
+
+    Returns:
+        str: The table cell.
+    """
+    cell = values if values is None or isinstance(values, Mapping) \
+        else mean_std_cell(values)
+    if not cell:
+        return '–'
+    text = f'{cell["mean"]:.{digits}f}'
+    std = cell.get('std')
+    if std is not None and not math.isnan(std):
+        text += f' ± {std:.{digits}f}'
+    return f'{text} (n={cell["n"]})'

@@ -15,12 +15,11 @@ import json
 import math
 import os.path as osp
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence
 
-import numpy as np
 
 from aqa_mm.utils.cli import DataError
-from .functional import fisher_z_average
+from .functional import fisher_z_average, mean_std
 
 METRIC_KEY = 'aqa/spearman'
 SELECTION_NOTES = {
@@ -109,22 +108,6 @@ def gather(runs: Sequence[Run], key: str = METRIC_KEY
             out.setdefault(run.class_id, {})[run.seed] = read_metric(
                 run.metrics_file, key)
     return out
-
-
-def mean_std(values: Sequence[float]) -> Tuple[float, float]:
-    """Mean and sample std (ddof = 1; NaN for fewer than 2 values).
-
-    Args:
-        values (Sequence[float]): shape (K,).
-
-    Returns:
-        tuple[float, float]: (mean, std).
-    """
-    v = np.asarray(values, dtype=np.float64)
-    if v.size == 0:
-        return float('nan'), float('nan')
-    std = float(v.std(ddof=1)) if v.size > 1 else float('nan')
-    return float(v.mean()), std
 
 
 def summarize(rhos: Mapping[int, Mapping[int, float]],

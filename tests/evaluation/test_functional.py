@@ -41,3 +41,26 @@ def test_relative_l2_uses_given_ranges():
 
 def test_mse():
     assert mse([1, 2], [1, 4]) == pytest.approx(2.0)
+
+
+def test_mean_std_one_rule_for_one_value():
+    from aqa_mm.evaluation.functional import mean_std
+    mean, std = mean_std([0.5, 0.7, 0.9])
+    assert mean == pytest.approx(0.7)
+    assert std == pytest.approx(0.2)  # sample std, ddof = 1
+    mean, std = mean_std([0.5])
+    assert mean == 0.5 and np.isnan(std)
+    assert all(np.isnan(v) for v in mean_std([]))
+
+
+def test_mean_std_cell_and_format():
+    from aqa_mm.evaluation.functional import format_mean_std, mean_std_cell
+    cell = mean_std_cell([0.634, 0.638])
+    assert cell['n'] == 2 and cell['mean'] == pytest.approx(0.636)
+    assert cell['std'] == pytest.approx(np.std([0.634, 0.638], ddof=1))
+    assert format_mean_std([0.634, 0.638]) == '0.636 ± 0.003 (n=2)'
+    assert format_mean_std(cell, digits=2) == '0.64 ± 0.00 (n=2)'
+    assert mean_std_cell([0.5]) == dict(mean=0.5, std=None, n=1)
+    assert format_mean_std([0.5]) == '0.500 (n=1)'
+    assert mean_std_cell([]) is None
+    assert format_mean_std([]) == '–' and format_mean_std(None) == '–'
