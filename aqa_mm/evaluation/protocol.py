@@ -8,8 +8,8 @@ Fisher-z average is taken per seed, over the classes that seed finished, and
 then averaged over the seeds that finished every class.
 
 Each run (class c, seed s) lives in ``<root>/class_<c>/seed_<s>/`` and is
-finished when its ``metrics.json`` (written by ``tools/test.py
---metrics-out``) exists; :func:`gather` reads those files.
+finished when the launcher's record ``launch_result.json`` exists;
+:func:`gather` reads the test metrics from those files.
 """
 import json
 import math
@@ -44,8 +44,8 @@ class Run:
 
     @property
     def metrics_file(self) -> str:
-        """``metrics.json`` written by ``tools/test.py --metrics-out``."""
-        return osp.join(self.work_dir, 'metrics.json')
+        """The launcher's record of the run (``launch_result.json``)."""
+        return osp.join(self.work_dir, 'launch_result.json')
 
 
 def plan_runs(root: str, class_ids: Sequence[int],
@@ -65,10 +65,11 @@ def plan_runs(root: str, class_ids: Sequence[int],
 
 
 def read_metric(path: str, key: str = METRIC_KEY) -> float:
-    """One metric from a ``metrics.json``.
+    """One test metric of a run's record.
 
     Args:
-        path (str): The JSON file.
+        path (str): The launcher's ``launch_result.json`` (metrics under
+            ``metrics``) or a flat ``tools/test.py --metrics-out`` file.
         key (str): Metric name. Defaults to ``'aqa/spearman'``.
 
     Returns:
@@ -79,6 +80,7 @@ def read_metric(path: str, key: str = METRIC_KEY) -> float:
             metrics = json.load(f)
     except (OSError, ValueError) as exc:
         raise DataError(f'{path}: unreadable metrics file ({exc})') from exc
+    metrics = metrics.get('metrics', metrics)
     if key not in metrics:
         raise DataError(f'{path}: no metric {key!r}; it has '
                         f'{sorted(metrics)}')
@@ -87,7 +89,7 @@ def read_metric(path: str, key: str = METRIC_KEY) -> float:
 
 
 def is_finished(run: Run) -> bool:
-    """Whether ``run`` has a metrics file (so it is skipped on resume)."""
+    """Whether ``run`` has its record (so it is skipped on resume)."""
     return osp.isfile(run.metrics_file)
 
 

@@ -1,31 +1,29 @@
 """Running the per-class protocol: one resumable train + test per run.
 
-A run (class c, seed s) calls ``tools/train.py`` with
-``+{train,val,test}_dataloader.dataset.class_ids=[c]`` and ``--seed s``,
-then ``tools/test.py --metrics-out <run>/metrics.json`` on the selected
-checkpoint. A finished run (metrics file present) is skipped; an
-interrupted training resumes from its newest checkpoint (``--resume``).
+A run (class c, seed s) trains the config with
+``+{train,val,test}_dataloader.dataset.class_ids=[c]`` and seed s through
+the one resumable launcher (:func:`aqa_mm.engine.launcher.launch`), which
+tests the selected checkpoint once and records the result. A finished run
+is skipped; an interrupted one resumes from its newest checkpoint.
 
 Model selection, never the best epoch on the test set:
 
-- ``'last'``: the last epoch's checkpoint; training runs with
-  ``--no-validate``, so the test set is not even looked at during training.
+- ``'last'``: the last epoch's checkpoint; training runs without
+  validation, so the test set is not even looked at during training.
 - ``'val'``: a validation split carved out of train (stratified per class,
   :func:`carve_validation_split`) into a copy of the annotation file; the
   model trains on ``train_sub``, the checkpoint with the best validation ρ
-  (``save_best``) is tested once on ``test``.
+  is tested once on ``test``.
 """
-import glob
-import os
 import os.path as osp
 import pickle
-import subprocess
-from typing import Dict, List, Sequence
+from typing import Dict, List
 
 import numpy as np
 
 from aqa_mm.utils.cli import DataError, UserError
-from aqa_mm.utils.io import atomic_pickle_dump, atomic_write_text
+from aqa_mm.utils.io import atomic_pickle_dump
+from aqa_mm.engine.launcher import TrainRun
 from .protocol import METRIC_KEY, Run
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
@@ -115,94 +113,35 @@ def carve_validation_split(ann_file: str, out_file: str, val_ratio: float,
     return {k: len(out['split'][k]) for k in (TRAIN_SUB, VAL)}
 
 
-def class_options(class_id: int) -> List[str]:
-    """``--cfg-options`` restricting every dataloader to one class."""
-    return [f'+{loader}.dataset.class_ids=[{int(class_id)}]'
-            for loader in LOADERS]
+def class_options(class_id: int) -> Dict[str, list]:
+    """Config overrides restricting every dataloader to one class."""
+    return {f'+{loader}.dataset.class_ids': [int(class_id)]
+            for loader in LOADERS}
 
 
-def val_options(carved_file: str) -> List[str]:
-    """``--cfg-options`` for ``'val'`` selection on a carved file."""
-    return [f'{loader}.dataset.ann_file={carved_file}' for loader in LOADERS
-            ] + [f'train_dataloader.dataset.split={TRAIN_SUB}',
-                 f'val_dataloader.dataset.split={VAL}',
-                 f'+default_hooks.checkpoint.save_best={METRIC_KEY}',
-                 '+default_hooks.checkpoint.rule=greater']
+def val_options(carved_file: str) -> Dict[str, str]:
+    """Config overrides for ``'val'`` selection on a carved file."""
+    options = {f'{loader}.dataset.ann_file': carved_file
+               for loader in LOADERS}
+    options.update({'train_dataloader.dataset.split': TRAIN_SUB,
+                    'val_dataloader.dataset.split': VAL})
+    return options
 
 
-def train_command(python: str, tools_dir: str, config: str, run: Run,
-                  options: Sequence[str], selection: str) -> List[str]:
-    """``tools/train.py`` command line of one run (resumable)."""
-    cmd = [python, osp.join(tools_dir, 'train.py'), config, '--work-dir',
-           run.work_dir, '--seed', str(run.seed), '--resume']
-    if selection == 'last':
-        cmd.append('--no-validate')
-    return cmd + ['--cfg-options', *options]
-
-
-def test_command(python: str, tools_dir: str, config: str, checkpoint: str,
-                 run: Run, options: Sequence[str]) -> List[str]:
-    """``tools/test.py`` command line writing the run's metrics file."""
-    return [python, osp.join(tools_dir, 'test.py'), config, checkpoint,
-            '--work-dir', osp.join(run.work_dir, 'test'), '--metrics-out',
-            run.metrics_file, '--cfg-options', *options]
-
-
-def find_checkpoint(run: Run, selection: str) -> str:
-    """The checkpoint to test: the last one, or the best on validation."""
-    if selection == 'val':
-        best = sorted(glob.glob(osp.join(run.work_dir, 'best_*.pth')),
-                      key=osp.getmtime)
-        if not best:
-            raise UserError(f'{run.work_dir}: no best_*.pth; was validation '
-                            'run (train_cfg.val_interval) and was ρ finite?')
-        return best[-1]
-    marker = osp.join(run.work_dir, 'last_checkpoint')
-    if not osp.isfile(marker):
-        raise UserError(f'{run.work_dir}: no last_checkpoint file; did '
-                        'training save a checkpoint?')
-    with open(marker, encoding='utf-8') as f:
-        path = f.read().strip()
-    if not osp.isfile(path):
-        raise UserError(f'{marker} points to a missing file: {path}')
-    return path
-
-
-def execute(cmd: Sequence[str], log_file: str, cwd: str) -> None:
-    """Run ``cmd``, its output going to ``log_file``; fail with its tail."""
-    os.makedirs(osp.dirname(log_file), exist_ok=True)
-    with open(log_file, 'w', encoding='utf-8') as log:
-        code = subprocess.call(list(cmd), stdout=log,
-                               stderr=subprocess.STDOUT, cwd=cwd)
-    if code != 0:
-        with open(log_file, encoding='utf-8', errors='replace') as f:
-            tail = [ln.strip() for ln in f.read().splitlines() if ln.strip()]
-        raise UserError(f'{osp.basename(cmd[1])} failed (exit {code}) for '
-                        f'{osp.dirname(log_file)}: '
-                        f'{tail[-1] if tail else "no output"} (log: '
-                        f'{log_file})')
-
-
-def run_one(run: Run, python: str, tools_dir: str, config: str,
-            options: Sequence[str], selection: str, cwd: str) -> None:
-    """Train (unless already trained) and test one run.
+def train_run(run: Run, config: str, options: Dict[str, object],
+              selection: str) -> TrainRun:
+    """The launcher's run for one (class, seed) of the protocol.
 
     Args:
-        run (Run): The run.
-        python (str): Interpreter for the tools.
-        tools_dir (str): Folder of ``train.py`` / ``test.py``.
-        config (str): Config file.
-        options (Sequence[str]): ``--cfg-options`` for both tools.
+        run (Run): The protocol run.
+        config (str): Training config.
+        options (dict): Config overrides (dataloaders, schedule, class).
         selection (str): ``'last'`` or ``'val'``.
-        cwd (str): Working directory of the tools (the repository root).
+
+    Returns:
+        TrainRun: Trained, tested and recorded by
+        :func:`aqa_mm.engine.launcher.launch`.
     """
-    trained = osp.join(run.work_dir, 'train_done')
-    if not osp.isfile(trained):
-        execute(train_command(python, tools_dir, config, run, options,
-                              selection),
-                osp.join(run.work_dir, 'train_stdout.log'), cwd)
-        atomic_write_text('done\n', trained)
-    checkpoint = find_checkpoint(run, selection)
-    execute(test_command(python, tools_dir, config, checkpoint, run,
-                         options),
-            osp.join(run.work_dir, 'test_stdout.log'), cwd)
+    return TrainRun(config, run.work_dir, seed=run.seed,
+                    cfg_options=dict(options), select=selection,
+                    best_metric=METRIC_KEY)

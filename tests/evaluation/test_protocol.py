@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
+from aqa_mm.engine import launcher
 from aqa_mm.evaluation import protocol, protocol_runs
 from aqa_mm.utils.cli import DataError, UserError
 
@@ -104,39 +105,34 @@ def test_carve_validation_split(tmp_path):
         protocol_runs.carve_validation_split(str(src), str(out), 1.0, 0)
 
 
-def test_commands_never_select_on_test(tmp_path):
+def test_runs_never_select_on_test(tmp_path):
     run = protocol.Run(2, 7, str(tmp_path / 'r'))
     opts = protocol_runs.class_options(2)
-    assert opts == ['+train_dataloader.dataset.class_ids=[2]',
-                    '+val_dataloader.dataset.class_ids=[2]',
-                    '+test_dataloader.dataset.class_ids=[2]']
-    last = protocol_runs.train_command('py', 'tools', 'c.py', run, opts,
-                                       'last')
-    assert '--no-validate' in last and '--resume' in last
-    assert last[last.index('--seed') + 1] == '7'
-    val = protocol_runs.train_command('py', 'tools', 'c.py', run, opts, 'val')
-    assert '--no-validate' not in val
+    assert opts == {'+train_dataloader.dataset.class_ids': [2],
+                    '+val_dataloader.dataset.class_ids': [2],
+                    '+test_dataloader.dataset.class_ids': [2]}
+    last = protocol_runs.train_run(run, 'c.py', opts, 'last')
+    assert (last.select, last.seed, last.work_dir) == ('last', 7, run.work_dir)
+    assert last.cfg_options == opts
     vopts = protocol_runs.val_options('carved.pkl')
-    assert 'val_dataloader.dataset.split=val' in vopts
-    assert 'train_dataloader.dataset.split=train_sub' in vopts
-    assert not any(o.startswith('test_dataloader.dataset.split')
-                   for o in vopts)
-    test = protocol_runs.test_command('py', 'tools', 'c.py', 'x.pth', run,
-                                      opts)
-    assert test[test.index('--metrics-out') + 1] == run.metrics_file
+    assert vopts['val_dataloader.dataset.split'] == 'val'
+    assert vopts['train_dataloader.dataset.split'] == 'train_sub'
+    assert 'test_dataloader.dataset.split' not in vopts
+    val = protocol_runs.train_run(run, 'c.py', {**opts, **vopts}, 'val')
+    assert val.select == 'val' and val.best_metric == 'aqa/spearman'
+    assert run.metrics_file.endswith('launch_result.json')
 
 
-def test_find_checkpoint(tmp_path):
-    run = protocol.Run(0, 0, str(tmp_path))
-    with pytest.raises(UserError, match='no last_checkpoint'):
-        protocol_runs.find_checkpoint(run, 'last')
-    (tmp_path / 'epoch_2.pth').touch()
-    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_2.pth'))
-    assert protocol_runs.find_checkpoint(run, 'last').endswith('epoch_2.pth')
-    with pytest.raises(UserError, match='no best_'):
-        protocol_runs.find_checkpoint(run, 'val')
-    (tmp_path / 'best_aqa_spearman_epoch_1.pth').touch()
-    assert 'best_' in protocol_runs.find_checkpoint(run, 'val')
+def test_read_metric_from_launcher_record_or_flat_file(tmp_path):
+    record = tmp_path / 'launch_result.json'
+    record.write_text(json.dumps({'metrics': {'aqa/spearman': 0.25},
+                                  'seed': 0}))
+    assert protocol.read_metric(str(record)) == 0.25
+    flat = tmp_path / 'metrics.json'
+    flat.write_text(json.dumps({'aqa/spearman': None}))
+    assert math.isnan(protocol.read_metric(str(flat)))
+    with pytest.raises(DataError, match='no metric'):
+        protocol.read_metric(str(record), 'aqa/mse')
 
 
 # ------------------------------------------------------------ end to end
@@ -187,31 +183,21 @@ def test_per_class_protocol_end_to_end(tmp_path, synthetic_ann, monkeypatch,
                                                  1 - 1e-7))))))
     for c in (0, 1):
         run_dir = work / f'class_{c}' / 'seed_0'
-        metrics = json.loads((run_dir / 'metrics.json').read_text())
-        assert 'aqa/spearman' in metrics
+        record = json.loads((run_dir / 'launch_result.json').read_text())
+        assert 'aqa/spearman' in record['metrics']
         # trained and tested on its own class only
         trained = Config.fromfile(run_dir / Path(CONFIG).name)
         assert trained.train_dataloader.dataset.class_ids == [c]
         assert trained.val_dataloader is None  # --no-validate: last epoch
         tested = Config.fromfile(run_dir / 'test' / Path(CONFIG).name)
         assert tested.test_dataloader.dataset.class_ids == [c]
-    # resumable: a second call runs nothing ...
-    def no_run(*args, **kwargs):
+    # resumable: a second call builds nothing
+
+    def no_build(cfg):
         raise AssertionError('a finished run was run again')
-    monkeypatch.setattr(protocol_runs, 'execute', no_run)
+    monkeypatch.setattr(launcher, 'build_runner', no_build)
     tool.main(argv)
     assert capsys.readouterr().out.count(': done') >= 2
-    # ... and a run whose test did not finish is only tested again
-    monkeypatch.undo()
-    monkeypatch.chdir(ROOT)
-    (work / 'class_1' / 'seed_0' / 'metrics.json').unlink()
-    calls = []
-    real_execute = protocol_runs.execute
-    monkeypatch.setattr(protocol_runs, 'execute', lambda cmd, log, cwd: (
-        calls.append(Path(cmd[1]).name), real_execute(cmd, log, cwd)))
-    tool.main(argv)
-    assert calls == ['test.py']
-    assert (work / 'class_1' / 'seed_0' / 'metrics.json').is_file()
 
 
 @pytest.mark.slow

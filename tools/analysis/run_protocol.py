@@ -6,31 +6,28 @@ table of per-class ρ, the Fisher-z average and mean ± std over seeds.
         [--selection last|val] [--val-ratio 0.2] [--val-seed 0]
         [--gather-only] [--cfg-options k=v ...]
 
-Each run trains ``tools/train.py CONFIG`` on one class
-(``+*_dataloader.dataset.class_ids=[c]``) with ``--seed s`` in
-``DIR/class_<c>/seed_<s>``, then tests the selected checkpoint with
-``tools/test.py --metrics-out``. Rerunning the command skips finished runs
+Each run trains CONFIG on one class (``+*_dataloader.dataset.class_ids=[c]``)
+with seed s in ``DIR/class_<c>/seed_<s>`` and tests the selected checkpoint
+once, through the library's resumable launcher
+(:mod:`aqa_mm.engine.launcher`). Rerunning the command skips finished runs
 and resumes interrupted ones. Model selection is the last epoch (default)
 or the best epoch on a validation split carved out of train
 (``--selection val``); never the best epoch on the test set. The table goes
 to ``DIR/protocol_table.md`` and the numbers to ``DIR/protocol_results.json``.
-``--cfg-options`` are passed to both tools (and tell this tool which
+``--cfg-options`` apply to training and test (and tell this tool which
 annotation file the config uses).
 """
 import argparse
 import json
-import os
 import os.path as osp
-import sys
 from typing import List, Optional, Sequence
 
 from mmengine.config import DictAction
 
+from aqa_mm.engine.launcher import launch
 from aqa_mm.evaluation import protocol, protocol_runs
 from aqa_mm.utils import (UserError, atomic_write_text, friendly_errors,
                           load_config, merge_cfg_options)
-
-TOOLS_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -57,13 +54,17 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _ann_file(config: str, options: List[str]) -> str:
-    """The training annotation file of ``config`` after ``options``."""
+def _options(options: List[str]) -> dict:
+    """``k=v`` strings as ``--cfg-options`` parses them."""
     opts = argparse.ArgumentParser()
     opts.add_argument('--o', nargs='+', action=DictAction)
+    return opts.parse_args(['--o', *options]).o if options else {}
+
+
+def _ann_file(config: str, options: dict) -> str:
+    """The training annotation file of ``config`` after ``options``."""
     cfg = load_config(config)
-    merge_cfg_options(cfg, opts.parse_args(['--o', *options]).o
-                      if options else None)
+    merge_cfg_options(cfg, dict(options) or None)
     return cfg.train_dataloader.dataset.ann_file
 
 
@@ -71,7 +72,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     """Run (or resume) every run, then write the table."""
     args = parse_args(argv)
     with friendly_errors('run_protocol.py'):
-        ann_file = _ann_file(args.config, args.cfg_options)
+        options = _options(args.cfg_options)
+        ann_file = _ann_file(args.config, options)
         names = protocol_runs.class_names(
             protocol_runs.read_annotation(ann_file))
         classes = args.classes if args.classes is not None else list(names)
@@ -79,7 +81,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         if unknown:
             raise UserError(f'--classes {unknown} not in the train split of '
                             f'{ann_file}; classes: {names}')
-        extra = []
+        extra = {}
         if args.selection == 'val':
             carved = osp.join(args.work_dir, 'ann_with_val.pkl')
             sizes = protocol_runs.carve_validation_split(
@@ -93,10 +95,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
                   f'({names[run.class_id]}), seed {run.seed}: {status}')
             if args.gather_only or protocol.is_finished(run):
                 continue
-            protocol_runs.run_one(
-                run, sys.executable, TOOLS_DIR, args.config,
-                [*args.cfg_options, *protocol_runs.class_options(
-                    run.class_id), *extra], args.selection, os.getcwd())
+            launch(protocol_runs.train_run(
+                run, args.config, {**options, **protocol_runs.class_options(
+                    run.class_id), **extra}, args.selection))
         rhos = protocol.gather(runs)
         summary = protocol.summarize(rhos, classes, args.seeds)
         table = protocol.format_table(summary, names, args.seeds,
