@@ -29,7 +29,9 @@ setup(
     long_description_content_type='text/markdown',
     license='Apache-2.0',
     python_requires='>=3.9',
-    packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
+    packages=find_packages(exclude=(
+        'tests', 'tests.*', 'projects', 'projects.*', 'benchmarks',
+        'benchmarks.*', 'tools', 'tools.*', 'configs', 'configs.*')),
     install_requires=parse_requirements('runtime.txt')
     + parse_requirements('mminstall.txt'),
     extras_require=dict(tests=parse_requirements('tests.txt'),
