@@ -1,5 +1,6 @@
-"""The built-in set's label-regime configs: the view_aug + projector
-pretraining child (2-D augmentation of the (x, y, score) views) and the
+"""The label-regime study's configs: its view_aug + projector and MoCo
+pretraining children of configs/sme_gcn/pretrain_synthetic.py (2-D
+augmentation of the (x, y, score) views; momentum negatives) and the
 finetuning configs' labelled-subset options."""
 import pickle
 from pathlib import Path
@@ -13,8 +14,10 @@ from aqa_mm.datasets.label_subset import split_samples, write_subsets
 from aqa_mm.registry import DATASETS, MODELS
 from tests.conftest import make_annotations
 
-SME = Path(__file__).resolve().parents[1] / 'configs' / 'sme_gcn'
-CHILD = SME / 'pretrain_synthetic_view_aug_projector.py'
+ROOT = Path(__file__).resolve().parents[3]
+SME = ROOT / 'configs' / 'sme_gcn'
+OWN = ROOT / 'projects' / 'aqa_label_regimes' / 'configs'
+CHILD = OWN / 'pretrain_synthetic_view_aug_projector.py'
 
 
 @pytest.fixture
@@ -106,7 +109,7 @@ def test_moco_child_keeps_the_views_and_finetunes_from_the_encoder(
     exclusion), a queue under one pass of the 225-sample split, and a
     checkpoint whose trained encoder (never the key copy) finetunes."""
     parent = Config.fromfile(SME / 'pretrain_synthetic.py')
-    cfg = Config.fromfile(SME / 'pretrain_synthetic_moco.py')
+    cfg = Config.fromfile(OWN / 'pretrain_synthetic_moco.py')
     assert cfg.model.encoder == parent.model.encoder
     assert cfg.model.view_keys == parent.model.view_keys
     assert cfg.model.queue_size < 225

@@ -1,7 +1,6 @@
-# pretrain_synthetic.py with the two harder-pretext options of
-# transfer/nw_ucla_xview_pretrain_view_aug_projector.py (the NW-UCLA
-# candidate "best pretraining configuration", issue 16), for the AQA label
-# regimes of benchmarks/bench_aqa_label_regimes.py:
+# configs/sme_gcn/pretrain_synthetic.py with the two harder-pretext options
+# of the NW-UCLA transfer pretraining (view aug + projector), for the AQA
+# label regimes of this project:
 # - view_aug: each masked view gets its own RandomSkeletonAffine inside the
 #   model (training only). The built-in set's views are (x, y, score), x and
 #   y centred per frame on joint 8 by the masks (Eq. 1, after PreNormalize2D),
@@ -12,7 +11,7 @@
 #   head's 256 -> 256 -> 128 at this config's C^s = 128), saved under
 #   'projector.' and dropped by finetune_synthetic.py's strict 'encoder.'
 #   load.
-_base_ = ['./pretrain_synthetic.py']
+_base_ = ['../../../configs/sme_gcn/pretrain_synthetic.py']
 
 model = dict(view_aug=dict(type='RandomSkeletonAffine', coord_channels=2),
              projector=dict(type='MLPProjector', in_channels=128,
