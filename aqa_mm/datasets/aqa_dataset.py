@@ -209,6 +209,15 @@ class AQADataset(BaseActionDataset):
         self._metainfo.update(meta)
         return data_list
 
+    def split_frame_dirs(self) -> List[str]:
+        """Every sample id of ``self.split`` in the annotation file, before
+        ``class_ids`` (what a labelled subset of the split is drawn from).
+
+        Returns:
+            list[str]: frame_dirs.
+        """
+        return list(self._read_annotation_file()['split'][self.split])
+
     def _resolve_paths(self, item: dict) -> dict:
         if item.get('video'):
             item['filename'] = osp.join(self.data_prefix.get('video', ''),
