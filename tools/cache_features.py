@@ -25,7 +25,8 @@ from mmengine.runner import load_checkpoint
 
 from aqa_mm.apis import cache_features
 from aqa_mm.registry import DATASETS, MODELS
-from aqa_mm.utils import (UserError, atomic_write_text, friendly_errors,
+from aqa_mm.utils import (UserError, atomic_write_text,
+                          checkpoint_safe_globals, friendly_errors,
                           load_config, merge_cfg_options,
                           register_all_modules)
 
@@ -63,8 +64,9 @@ def main() -> None:
         model = MODELS.build(cfg.model)
         model.init_weights()
         if args.checkpoint:
-            load_checkpoint(model, args.checkpoint, map_location='cpu',
-                            strict=False)
+            with checkpoint_safe_globals():
+                load_checkpoint(model, args.checkpoint, map_location='cpu',
+                                strict=False)
         model.to(torch.device(args.device))
         summary = {}
         for split in args.splits:

@@ -14,8 +14,8 @@ import os
 import os.path as osp
 
 from mmengine.config import DictAction
-from mmengine.runner import Runner
 
+from aqa_mm.engine.runner import build_runner
 from aqa_mm.utils import (UserError, atomic_write_text,
                           end_distributed_worker, friendly_errors, load_config,
                           merge_cfg_options, register_all_modules,
@@ -71,7 +71,7 @@ def main() -> None:
         register_all_modules()
         cfg = merge_args(load_config(args.config), args)
         setup_cpu_distributed(cfg, args.launcher)
-        runner = Runner.from_cfg(cfg)
+        runner = build_runner(cfg)
         # mmengine would only warn about mismatched keys and test random
         # weights; refuse a checkpoint of another model instead
         check_checkpoint_matches(runner.model, args.checkpoint)

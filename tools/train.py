@@ -11,8 +11,8 @@ import os.path as osp
 import torch
 
 from mmengine.config import DictAction
-from mmengine.runner import Runner
 
+from aqa_mm.engine.runner import build_runner
 from aqa_mm.utils import (UserError, check_work_dir, end_distributed_worker,
                           friendly_errors, load_config, merge_cfg_options,
                           register_all_modules, setup_cpu_distributed)
@@ -95,7 +95,7 @@ def main() -> None:
         cfg = merge_args(load_config(args.config), args)
         setup_cpu_distributed(cfg, args.launcher)
         check_work_dir(cfg.work_dir)
-        runner = Runner.from_cfg(cfg)
+        runner = build_runner(cfg)
         runner.train()
         end_distributed_worker()
 

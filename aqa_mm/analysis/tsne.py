@@ -65,9 +65,12 @@ def load_encoder_weights(model: nn.Module, checkpoint: str) -> List[str]:
         DataError: Encoder parameters are missing from the checkpoint.
     """
     from mmengine.runner.checkpoint import _load_checkpoint
+
+    from aqa_mm.utils.checkpoint import checkpoint_safe_globals
     if not osp.isfile(checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
-    state = _load_checkpoint(checkpoint, map_location='cpu')
+    with checkpoint_safe_globals():
+        state = _load_checkpoint(checkpoint, map_location='cpu')
     state = state.get('state_dict', state)
     prefix = feature_prefix(model)
     if prefix == 'backbone.' and not any(

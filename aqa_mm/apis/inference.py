@@ -18,6 +18,7 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
 from aqa_mm.datasets.score_normalization import denormalize_scores
+from aqa_mm.utils.checkpoint import load_checkpoint_file
 from aqa_mm.utils.cli import UserError, load_config, merge_cfg_options
 from aqa_mm.utils.setup_env import register_all_modules
 from .sample_preparation import (Sample, inference_pipeline, model_streams,
@@ -98,7 +99,7 @@ def _read_state(checkpoint: str) -> Dict[str, Any]:
     if not osp.isfile(checkpoint):
         raise UserError(f'checkpoint not found: {checkpoint}')
     try:
-        ckpt = torch.load(checkpoint, map_location='cpu', weights_only=True)
+        ckpt = load_checkpoint_file(checkpoint)
     except Exception as exc:  # truncated / not a torch file
         raise UserError(f'checkpoint {checkpoint}: cannot be read '
                         f'({type(exc).__name__}: {exc})') from exc

@@ -1,5 +1,6 @@
 """Environment fixes and helpers kept in one place."""
-from .checkpoint import history_buffer_getattr, patch_mmengine_checkpointing
+from .checkpoint import (check_checkpoint_matches, checkpoint_safe_globals,
+                         history_buffer_getattr, load_checkpoint_file)
 from .cli import (DataError, UserError, friendly_errors, load_config,
                   merge_cfg_options)
 from .dist_utils import end_distributed_worker, setup_cpu_distributed
@@ -7,7 +8,8 @@ from .io import atomic_open, atomic_pickle_dump, atomic_write_text
 from .setup_env import check_work_dir, register_all_modules
 
 __all__ = [
-    'patch_mmengine_checkpointing', 'history_buffer_getattr', 'UserError',
+    'check_checkpoint_matches', 'checkpoint_safe_globals',
+    'history_buffer_getattr', 'load_checkpoint_file', 'UserError',
     'DataError', 'friendly_errors', 'load_config', 'merge_cfg_options',
     'setup_cpu_distributed', 'end_distributed_worker', 'atomic_open',
     'atomic_pickle_dump', 'atomic_write_text', 'register_all_modules',

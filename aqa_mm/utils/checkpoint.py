@@ -1,4 +1,5 @@
-"""Resume that works under ``torch.load(weights_only=True)`` (torch >= 2.6).
+"""Checkpoints that load under ``torch.load(weights_only=True)`` (torch >= 2.6)
+and that a kill cannot leave half-written.
 
 Why this exists: torch 2.6 made ``weights_only=True`` the default of
 ``torch.load``. mmengine 0.10.7 checkpoints pickle (a) numpy arrays, dtypes and
@@ -7,45 +8,37 @@ whose ``__getstate__`` adds a ``statistics_methods`` dict of functions, which
 pickle protocol 2 stores as ``builtins.getattr(HistoryBuffer, 'mean')`` calls.
 So ``--resume`` fails with "Unsupported global".
 
-The fix is deliberately narrow; weights_only stays on everywhere:
+The fix is narrow, and nothing here changes mmengine or torch when aqa_mm is
+imported; weights_only stays on everywhere:
 
-1. ``HistoryBuffer`` pickles without the functions; ``__setstate__``
-   (mmengine's own) already rebuilds them from the class-level table on load.
-2. Only ``HistoryBuffer`` and the numpy reconstruction types are allow-listed.
-3. Checkpoints written before this patch (or by plain mmengine) still contain
-   ``builtins.getattr``. Instead of allow-listing ``getattr`` (which would let
-   a pickle reach any attribute of any allowed object), that name resolves to
-   :func:`history_buffer_getattr`, which only returns HistoryBuffer's
-   registered statistics functions and refuses everything else.
+1. :func:`checkpoint_safe_globals` allow-lists ``HistoryBuffer`` and the numpy
+   reconstruction types for the duration of one load and then restores
+   torch's list exactly as it was.
+2. Checkpoints written by plain mmengine contain ``builtins.getattr``.
+   Instead of allow-listing ``getattr`` (which would let a pickle reach any
+   attribute of any allowed object), that name resolves, inside the same
+   scope, to :func:`history_buffer_getattr`, which only returns
+   HistoryBuffer's registered statistics functions and refuses the rest.
+3. :func:`history_buffers_without_functions` makes ``HistoryBuffer`` pickle
+   without those functions during one save (mmengine's own ``__setstate__``
+   rebuilds them on load), so new checkpoints hold no ``getattr`` call.
 
-External pretrained weights (``load_from`` / ``init_cfg``) go through the same
-weights-only loader and so stay protected.
-
-Crash safety: mmengine writes checkpoints straight to their final name, so a
-kill during ``torch.save`` leaves a truncated ``epoch_N.pth``. Local
-checkpoints are therefore written to a temporary file and renamed
-(:func:`atomic_save_checkpoint`), and :func:`find_latest_checkpoint` falls
-back to the newest complete checkpoint when ``last_checkpoint`` is empty or
-points at a missing file.
+:class:`aqa_mm.engine.AQARunner` uses these around its own save and load
+calls, writes checkpoints atomically and resumes from
+:func:`find_latest_checkpoint`; readers of checkpoints outside a runner use
+:func:`load_checkpoint_file` or wrap mmengine's loaders in
+:func:`checkpoint_safe_globals`.
 """
 import glob
-import os
 import os.path as osp
 import pickle
 import re
-from typing import Any, Callable, List, Optional
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, List, Optional
 
 import numpy as np
 import torch
-import mmengine.runner.checkpoint as mm_checkpoint
-import mmengine.runner.runner as mm_runner
 from mmengine.logging import HistoryBuffer
-
-from .io import atomic_open
-
-_ORIGINAL_SAVE = mm_checkpoint.save_checkpoint
-
-_PATCHED = False
 
 
 def _history_buffer_getstate(self: HistoryBuffer) -> dict:
@@ -92,24 +85,69 @@ def _numpy_safe_globals() -> List[Any]:
     return [_reconstruct, scalar, np.ndarray, np.dtype, *dtype_classes]
 
 
-def atomic_save_checkpoint(checkpoint: dict, filename: str,
-                           file_client_args: Optional[dict] = None,
-                           backend_args: Optional[dict] = None) -> None:
-    """mmengine's ``save_checkpoint``, atomic for local files.
+@contextmanager
+def checkpoint_safe_globals() -> Iterator[None]:
+    """Let weights-only ``torch.load`` read mmengine checkpoints, in a scope.
+
+    Inside the ``with`` block ``HistoryBuffer``, the numpy reconstruction
+    types and :func:`history_buffer_getattr` (as ``builtins.getattr``) are
+    allowed; on exit torch's safe-global list is restored exactly (entries
+    the caller had added before stay, ours go). Nesting is fine.
+
+    Yields:
+        None
+    """
+    before = torch.serialization.get_safe_globals()
+    torch.serialization.add_safe_globals([
+        HistoryBuffer, *_numpy_safe_globals(),
+        (history_buffer_getattr, 'builtins.getattr')])
+    try:
+        yield
+    finally:
+        torch.serialization.clear_safe_globals()
+        torch.serialization.add_safe_globals(before)
+
+
+@contextmanager
+def history_buffers_without_functions() -> Iterator[None]:
+    """Pickle ``HistoryBuffer`` without its statistics functions, in a scope.
+
+    The only class-level swap in aqa_mm, and it cannot be avoided:
+    ``torch.save`` (called inside mmengine's ``Runner.save_checkpoint``)
+    offers no per-class pickling hook, and mmengine's
+    ``HistoryBuffer.__getstate__`` stores functions that weights-only
+    loading refuses. The original method is restored on exit, even on error.
+
+    Yields:
+        None
+    """
+    had_own = '__getstate__' in HistoryBuffer.__dict__
+    original = HistoryBuffer.__dict__.get('__getstate__')
+    HistoryBuffer.__getstate__ = _history_buffer_getstate
+    try:
+        yield
+    finally:
+        if had_own:
+            HistoryBuffer.__getstate__ = original
+        else:
+            del HistoryBuffer.__getstate__
+
+
+def load_checkpoint_file(filename: str, map_location: Any = 'cpu') -> Any:
+    """``torch.load`` of a local checkpoint, weights only, mmengine-aware.
 
     Args:
-        checkpoint (dict): The checkpoint to save.
-        filename (str): Destination; remote URIs (``s3://``, ``pavi://``)
-            and custom backends go to mmengine unchanged.
-        file_client_args (dict, optional): Deprecated mmengine argument.
-        backend_args (dict, optional): mmengine storage backend arguments.
+        filename (str): Local ``.pth`` file (mmengine format or a plain state
+            dict).
+        map_location (str | callable): As :func:`torch.load`. Defaults to
+            ``'cpu'``.
+
+    Returns:
+        Any: The unpickled checkpoint (usually a dict with ``state_dict``).
     """
-    if '://' in filename or file_client_args or backend_args:
-        _ORIGINAL_SAVE(checkpoint, filename, file_client_args=file_client_args,
-                       backend_args=backend_args)
-        return
-    with atomic_open(filename, 'wb') as f:
-        torch.save(checkpoint, f)
+    with checkpoint_safe_globals():
+        return torch.load(filename, map_location=map_location,
+                          weights_only=True)
 
 
 def find_latest_checkpoint(path: str) -> Optional[str]:
@@ -139,22 +177,6 @@ def find_latest_checkpoint(path: str) -> Optional[str]:
     return max(found)[1] if found else None
 
 
-def patch_mmengine_checkpointing() -> None:
-    """Apply the resume and crash-safety fixes once per process."""
-    global _PATCHED
-    if _PATCHED:
-        return
-    mm_checkpoint.save_checkpoint = atomic_save_checkpoint
-    mm_runner.save_checkpoint = atomic_save_checkpoint
-    mm_runner.find_latest_checkpoint = find_latest_checkpoint
-    HistoryBuffer.__getstate__ = _history_buffer_getstate
-    torch.serialization.add_safe_globals([
-        HistoryBuffer, *_numpy_safe_globals(),
-        (history_buffer_getattr, 'builtins.getattr'),
-    ])
-    _PATCHED = True
-
-
 def _key_listing(keys: List[str], limit: int = 8) -> str:
     shown = ', '.join(keys[:limit])
     return f'{shown}, ... ({len(keys)} in all)' if len(keys) > limit else shown
@@ -179,7 +201,7 @@ def check_checkpoint_matches(model: torch.nn.Module, filename: str) -> None:
     """
     from .cli import UserError
     model = getattr(model, 'module', model)
-    ckpt = torch.load(filename, map_location='cpu')
+    ckpt = load_checkpoint_file(filename)
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else {}
     state = {k[7:] if k.startswith('module.') else k: v
              for k, v in state.items()}

@@ -15,7 +15,7 @@ import time
 import pytest
 import torch
 
-import aqa_mm  # noqa: F401  (weights-only loading of mmengine checkpoints)
+from aqa_mm.utils.checkpoint import load_checkpoint_file
 from .conftest import ROOT, env, train, write_annotations, write_tiny_config
 
 EPOCHS, KILL_EPOCH, KILL_ITER, ITERS = 4, 3, 5, 48
@@ -80,8 +80,8 @@ def test_kill_9_mid_epoch_then_resume_equals_uninterrupted(tmp_path):
     assert f'resumed epoch: {KILL_EPOCH - 1}' in text
 
     final = f'epoch_{EPOCHS}.pth'
-    a = torch.load(ref / final)['state_dict']
-    b = torch.load(work / final)['state_dict']
+    a = load_checkpoint_file(ref / final)['state_dict']
+    b = load_checkpoint_file(work / final)['state_dict']
     assert a.keys() == b.keys()
     differ = [k for k in a if not torch.equal(a[k], b[k])]
     assert not differ, f'weights differ after resume: {differ}'

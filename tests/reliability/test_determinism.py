@@ -5,12 +5,12 @@ the comparison can fail)."""
 import pytest
 import torch
 
-import aqa_mm  # noqa: F401  (weights-only loading of mmengine checkpoints)
+from aqa_mm.utils.checkpoint import load_checkpoint_file
 from .conftest import evaluate, train, write_tiny_config
 
 
 def _weights(path):
-    return torch.load(path)['state_dict']
+    return load_checkpoint_file(path)['state_dict']
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ so the tolerance is 1000x below a real training step.
 import pytest
 import torch
 
-import aqa_mm  # noqa: F401  (weights-only loading of mmengine checkpoints)
+from aqa_mm.utils.checkpoint import load_checkpoint_file
 from tests.conftest import free_port
 from .conftest import (ROOT, env, evaluate, train, write_tiny_config)
 
@@ -51,15 +51,15 @@ def test_two_gloo_processes_match_one_process(tmp_path, tiny_ann):
     train(one, tmp_path / 'one')
     _dist_train(two, tmp_path / 'two')
 
-    a = torch.load(tmp_path / 'one' / 'epoch_2.pth')
-    b = torch.load(tmp_path / 'two' / 'epoch_2.pth')
+    a = load_checkpoint_file(tmp_path / 'one' / 'epoch_2.pth')
+    b = load_checkpoint_file(tmp_path / 'two' / 'epoch_2.pth')
     assert a['meta']['iter'] == b['meta']['iter'] == 6  # same number of steps
     sa, sb = a['state_dict'], b['state_dict']
     assert sa.keys() == sb.keys()
     assert not any('running_' in k for k in sa)  # really BN-free
     gap = max((sa[k].float() - sb[k].float()).abs().max().item() for k in sa)
     moved = max((sa[k].float() - v.float()).abs().max().item()
-                for k, v in torch.load(tmp_path / 'one' / 'epoch_1.pth')[
+                for k, v in load_checkpoint_file(tmp_path / 'one' / 'epoch_1.pth')[
                     'state_dict'].items())
     print(f'max |weight gap| 1 vs 2 processes: {gap:.3g} '
           f'(weights moved {moved:.3g} in epoch 2)')

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
-import aqa_mm  # noqa: F401  (weights-only loading of mmengine checkpoints)
+from aqa_mm.utils.checkpoint import load_checkpoint_file
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = 'configs/stgcn/stgcn_regressor_1xb16-30e_synthetic.py'
@@ -76,7 +76,7 @@ def test_kill_9_then_resume(tmp_path, tiny_ann):
     proc.wait()
     # checkpoints are written atomically: every file left behind is complete
     for ckpt in work.glob('*.pth'):
-        torch.load(ckpt)
+        load_checkpoint_file(ckpt)
     assert not list(work.glob('.*.tmp'))
     last = max(int(p.stem.split('_')[1]) for p in work.glob('epoch_*.pth'))
     assert last < 50

@@ -1,20 +1,19 @@
-"""The weights-only resume fix (aqa_mm/utils/checkpoint.py)."""
+"""Weights-only loading of mmengine checkpoints (aqa_mm/utils/checkpoint.py),
+scoped: nothing in mmengine or torch changes outside the context managers."""
 import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
 from mmengine.logging import HistoryBuffer, MessageHub
 
-import aqa_mm  # noqa: F401  (applies the patch)
-from aqa_mm.utils.checkpoint import history_buffer_getattr
-
-
-def _mmengine_original_getstate(self):
-    """mmengine 0.10.7's HistoryBuffer.__getstate__ (old checkpoints)."""
-    state = dict(self.__dict__)
-    state['statistics_methods'] = dict(self._statistics_methods)
-    return state
+from aqa_mm.utils.checkpoint import (checkpoint_safe_globals,
+                                     find_latest_checkpoint,
+                                     history_buffer_getattr,
+                                     history_buffers_without_functions,
+                                     load_checkpoint_file)
 
 
 def _checkpoint_like():
@@ -28,10 +27,35 @@ def _checkpoint_like():
         state_dict=dict(w=torch.ones(2)))
 
 
-def test_resume_state_loads_weights_only(tmp_path):
+def test_importing_aqa_mm_changes_nothing_in_mmengine_or_torch():
+    """Loading aqa_mm (e.g. through custom_imports) leaves mmengine's
+    checkpoint functions, HistoryBuffer and torch's safe globals alone."""
+    code = '''
+import torch, mmengine.runner.checkpoint as ck, mmengine.runner.runner as rn
+from mmengine.logging import HistoryBuffer
+before = (ck.save_checkpoint, ck.find_latest_checkpoint, rn.save_checkpoint,
+          rn.find_latest_checkpoint, HistoryBuffer.__dict__["__getstate__"],
+          set(torch.serialization.get_safe_globals()))
+import aqa_mm, aqa_mm.engine, aqa_mm.apis
+from aqa_mm.utils import register_all_modules
+register_all_modules()
+after = (ck.save_checkpoint, ck.find_latest_checkpoint, rn.save_checkpoint,
+         rn.find_latest_checkpoint, HistoryBuffer.__dict__["__getstate__"],
+         set(torch.serialization.get_safe_globals()))
+assert before == after, (before, after)
+print("unchanged")
+'''
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                         text=True)
+    assert out.returncode == 0 and 'unchanged' in out.stdout, out.stderr
+
+
+def test_new_checkpoints_load_weights_only(tmp_path):
     path = tmp_path / 'ckpt.pth'
-    torch.save(_checkpoint_like(), path)
-    ckpt = torch.load(path)  # weights_only=True by default (torch >= 2.6)
+    with history_buffers_without_functions():
+        torch.save(_checkpoint_like(), path)
+    assert b'getattr' not in path.read_bytes()
+    ckpt = load_checkpoint_file(path)
     buf = ckpt['message_hub']['log_scalars']['train/loss']
     assert isinstance(buf, HistoryBuffer)
     assert buf.mean() == pytest.approx(7 / 3)
@@ -40,16 +64,51 @@ def test_resume_state_loads_weights_only(tmp_path):
     np.testing.assert_array_equal(ckpt['meta']['arr'], np.arange(3.0))
 
 
-def test_old_format_checkpoint_still_loads(tmp_path, monkeypatch):
-    monkeypatch.setattr(HistoryBuffer, '__getstate__',
-                        _mmengine_original_getstate)
+def test_old_format_checkpoint_still_loads(tmp_path):
     path = tmp_path / 'old.pth'
-    torch.save(_checkpoint_like(), path)
-    monkeypatch.undo()
-    raw = path.read_bytes()
-    assert b'getattr' in raw  # really the old format
-    ckpt = torch.load(path)
+    torch.save(_checkpoint_like(), path)  # mmengine's own pickling
+    assert b'getattr' in path.read_bytes()  # really the old format
+    with pytest.raises(pickle.UnpicklingError):
+        torch.load(path)  # outside the scope: torch's default refusal
+    ckpt = load_checkpoint_file(path)
     assert ckpt['message_hub']['log_scalars']['train/loss'].current() == 4.0
+
+
+def test_safe_globals_scope_restores_torchs_list():
+    class Mine:
+        pass
+    torch.serialization.add_safe_globals([Mine])
+    try:
+        before = set(torch.serialization.get_safe_globals())
+        with checkpoint_safe_globals():
+            inside = set(torch.serialization.get_safe_globals())
+            assert HistoryBuffer in inside and Mine in inside
+            with checkpoint_safe_globals():  # nested
+                pass
+            assert set(torch.serialization.get_safe_globals()) == inside
+        assert set(torch.serialization.get_safe_globals()) == before
+        with pytest.raises(KeyError):
+            with checkpoint_safe_globals():
+                raise KeyError('fails inside')
+        assert set(torch.serialization.get_safe_globals()) == before
+    finally:
+        torch.serialization.clear_safe_globals()
+        torch.serialization.add_safe_globals(
+            [g for g in before if g is not Mine])
+
+
+def test_history_buffer_swap_is_restored():
+    original = HistoryBuffer.__dict__['__getstate__']
+    buf = HistoryBuffer()
+    buf.update(1.0)
+    with history_buffers_without_functions():
+        assert 'statistics_methods' not in buf.__getstate__()
+        assert 'statistics_methods' not in buf.__dict__  # not mutated
+    assert HistoryBuffer.__dict__['__getstate__'] is original
+    with pytest.raises(RuntimeError):
+        with history_buffers_without_functions():
+            raise RuntimeError('save failed')
+    assert HistoryBuffer.__dict__['__getstate__'] is original
 
 
 def test_getattr_stand_in_refuses_everything_else():
@@ -68,33 +127,10 @@ def test_malicious_getattr_pickle_is_rejected(tmp_path):
     path = tmp_path / 'evil.pth'
     torch.save({'x': Evil()}, path)
     with pytest.raises(pickle.UnpicklingError, match='__init__'):
-        torch.load(path)
-
-
-def test_getstate_does_not_mutate_buffer():
-    buf = HistoryBuffer()
-    buf.update(1.0)
-    buf.__getstate__()
-    assert 'statistics_methods' not in buf.__dict__
-
-
-def test_checkpoint_save_is_atomic(tmp_path, monkeypatch):
-    from aqa_mm.utils.checkpoint import atomic_save_checkpoint
-    path = tmp_path / 'epoch_1.pth'
-    atomic_save_checkpoint({'w': torch.ones(1)}, str(path))
-
-    def crash(*args, **kwargs):
-        raise KeyboardInterrupt('killed while writing')
-    monkeypatch.setattr(torch, 'save', crash)
-    with pytest.raises(KeyboardInterrupt):
-        atomic_save_checkpoint({'w': torch.zeros(1)}, str(path))
-    monkeypatch.undo()
-    assert torch.load(path)['w'].item() == 1.0  # old file intact
-    assert [p.name for p in tmp_path.iterdir()] == ['epoch_1.pth']
+        load_checkpoint_file(path)
 
 
 def test_find_latest_falls_back_when_record_is_bad(tmp_path):
-    from aqa_mm.utils.checkpoint import find_latest_checkpoint
     assert find_latest_checkpoint(str(tmp_path)) is None
     for n in (2, 10):
         (tmp_path / f'epoch_{n}.pth').write_bytes(b'x')
@@ -104,11 +140,3 @@ def test_find_latest_falls_back_when_record_is_bad(tmp_path):
     assert find_latest_checkpoint(str(tmp_path)).endswith('epoch_2.pth')
     (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'gone.pth'))
     assert find_latest_checkpoint(str(tmp_path)).endswith('epoch_10.pth')
-
-
-def test_runner_uses_the_patched_functions():
-    import mmengine.runner.runner as mm_runner
-    from aqa_mm.utils import checkpoint
-    assert mm_runner.save_checkpoint is checkpoint.atomic_save_checkpoint
-    assert (mm_runner.find_latest_checkpoint
-            is checkpoint.find_latest_checkpoint)

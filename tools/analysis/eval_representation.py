@@ -84,10 +84,8 @@ def load_encoder(encoder, prefix: str, checkpoint: str) -> dict:
     Returns:
         dict: The checkpoint's ``meta`` (``epoch``, ``iter``, ...).
     """
-    import torch
-
-    from aqa_mm.utils import DataError
-    ckpt = torch.load(checkpoint, map_location='cpu')  # weights only
+    from aqa_mm.utils import DataError, load_checkpoint_file
+    ckpt = load_checkpoint_file(checkpoint)
     state = ckpt.get('state_dict', ckpt)
     state = {k[len(prefix) + 1:]: v for k, v in state.items()
              if k.startswith(prefix + '.')}

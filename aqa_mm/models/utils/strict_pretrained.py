@@ -5,6 +5,7 @@ import torch.nn as nn
 from mmengine.runner.checkpoint import _load_checkpoint
 
 from aqa_mm.registry import WEIGHT_INITIALIZERS
+from aqa_mm.utils.checkpoint import checkpoint_safe_globals
 from aqa_mm.utils.cli import UserError
 
 _SHOWN = 8
@@ -68,9 +69,10 @@ class StrictPretrainedInit:
         # logger='current': mmengine's "Loads checkpoint by ... backend"
         # line goes to the run's log (and follows its level) instead of a
         # bare print on every model build
-        ckpt = _load_checkpoint(self.checkpoint,
-                                map_location=self.map_location,
-                                logger='current')
+        with checkpoint_safe_globals():
+            ckpt = _load_checkpoint(self.checkpoint,
+                                    map_location=self.map_location,
+                                    logger='current')
         state = (ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict)
                  else ckpt)
         if self.prefix:

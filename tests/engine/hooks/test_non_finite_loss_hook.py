@@ -23,9 +23,11 @@ def test_stops_at_the_first_nan_before_the_checkpoint(tmp_path,
 def test_without_the_hook_nan_weights_are_saved(tmp_path, runner_factory):
     """What the hook prevents: mmengine checkpoints the NaN weights."""
     import torch
+
+    from aqa_mm.utils.checkpoint import load_checkpoint_file
     runner = runner_factory(tmp_path, nan_at=5, epochs=1)
     runner.train()
-    state = torch.load(tmp_path / 'epoch_1.pth')['state_dict']
+    state = load_checkpoint_file(tmp_path / 'epoch_1.pth')['state_dict']
     assert torch.isnan(state['fc.weight']).all()
 
 

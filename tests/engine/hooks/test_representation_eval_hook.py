@@ -190,8 +190,7 @@ def test_encoder_of_and_bad_arguments():
         RepresentationEvalHook(dict(), dict(), interval=0)
 
 
-@pytest.mark.parametrize('name', ['nw_ucla_xview_pretrain.py',
-                                  'nw_ucla_xview_pretrain_cpu.py'])
+@pytest.mark.parametrize('name', ['nw_ucla_xview_pretrain.py'])
 def test_pretrain_configs_keep_runtime_hooks_and_add_the_eval(name):
     runtime = Config.fromfile(ROOT / 'configs/_base_/default_runtime.py')
     cfg = Config.fromfile(ROOT / 'configs/sme_gcn/transfer' / name)

@@ -1,12 +1,17 @@
-"""A real mmengine Runner around a toy regression model, for hook tests."""
+"""A real runner (aqa_mm's AQARunner) around a toy regression model, for the
+runner and hook tests."""
+import itertools
 from typing import List, Optional
 
 import numpy as np
 import pytest
 import torch
 from mmengine.model import BaseModel
-from mmengine.runner import Runner
 from torch.utils.data import Dataset
+
+from aqa_mm.engine import AQARunner
+
+_RUNS = itertools.count()
 
 
 class ToyData(Dataset):
@@ -45,8 +50,8 @@ class ToyModel(BaseModel):
 
 
 def make_runner(work_dir, epochs: int = 2, nan_at: Optional[int] = None,
-                resume: bool = False, custom_hooks=None) -> Runner:
-    """A CPU Runner (batch 2, no shuffle) over :class:`ToyData`.
+                resume: bool = False, custom_hooks=None) -> AQARunner:
+    """A CPU AQARunner (batch 2, no shuffle) over :class:`ToyData`.
 
     Args:
         work_dir (str | Path): Checkpoints and logs.
@@ -56,9 +61,9 @@ def make_runner(work_dir, epochs: int = 2, nan_at: Optional[int] = None,
         custom_hooks (list[dict], optional): The hooks under test.
 
     Returns:
-        Runner: Ready for ``train()``.
+        AQARunner: Ready for ``train()``.
     """
-    return Runner(
+    return AQARunner(
         model=ToyModel(), work_dir=str(work_dir),
         train_dataloader=dict(
             dataset=ToyData(nan_at=nan_at), batch_size=2, num_workers=0,
@@ -70,7 +75,7 @@ def make_runner(work_dir, epochs: int = 2, nan_at: Optional[int] = None,
                                            interval=1)),
         custom_hooks=custom_hooks or [], resume=resume,
         randomness=dict(seed=0), default_scope='mmaction',
-        experiment_name=f'toy_{id(work_dir)}_{resume}_{nan_at}')
+        experiment_name=f'toy_{next(_RUNS)}')
 
 
 @pytest.fixture
