@@ -2,7 +2,7 @@
 
 One command (CPU, 2 threads)::
 
-    python benchmarks/bench_encoder_throughput.py [--official /tmp/CTR-GCN]
+    python benchmarks/bench_encoder_throughput.py [--official PATH]
         [--device cuda] [--amp] [--batch 64]
 
 Times forward + backward on batches of (16, 1, 103, 17, 3) skeletons
@@ -31,12 +31,9 @@ float32 runs; its rows are named ``<model> + AMP``.
 """
 import argparse
 import importlib.util
-import json
 import os
-import platform
 import statistics
 import sys
-import time
 import types
 from typing import Callable, Dict, List, Optional
 
@@ -49,7 +46,15 @@ from mmengine.registry import init_default_scope
 
 from aqa_mm.models.assessors import SMEPretrainer
 from aqa_mm.models.backbones import SMEGCN
-from aqa_mm.utils.io import atomic_write_text
+
+if __package__:  # imported as benchmarks.bench_encoder_throughput
+    from .bench_utils import (RESULTS, add_device_args, autocast,
+                              check_device, device_name, peak_memory_mb,
+                              relative, run_meta, seconds, write_json)
+else:  # run as a script: benchmarks/ is on sys.path
+    from bench_utils import (RESULTS, add_device_args, autocast,
+                             check_device, device_name, peak_memory_mb,
+                             relative, run_meta, seconds, write_json)
 
 
 def load_official(path: str, out_channels: int) -> nn.Module:
@@ -116,44 +121,20 @@ def train_step(model: nn.Module, x: torch.Tensor) -> None:
     model(x).float().mean().backward()
 
 
-def synchronize(device: torch.device) -> None:
-    """Wait for the device's queued kernels (no-op on CPU)."""
-    if device.type == 'cuda':
-        torch.cuda.synchronize(device)
-
-
 def samples_per_s(step: Callable[[], None], steps: int, batch: int,
                   device: torch.device = torch.device('cpu')) -> float:
     """Training samples per second over ``steps`` calls of ``step``."""
-    synchronize(device)
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    synchronize(device)
-    return steps * batch / (time.perf_counter() - start)
+    return steps * batch / seconds(lambda: [step() for _ in range(steps)],
+                                   device)
 
 
 def autocast_step(step: Callable[[], None],
                   device: torch.device) -> Callable[[], None]:
     """``step`` under AMP: float16 autocast on CUDA, bfloat16 on CPU."""
-    dtype = torch.float16 if device.type == 'cuda' else torch.bfloat16
-
     def run() -> None:
-        with torch.autocast(device.type, dtype=dtype):
+        with autocast(device):
             step()
     return run
-
-
-def peak_memory_mb(step: Callable[[], None],
-                   device: torch.device) -> Optional[float]:
-    """Peak CUDA memory allocated during one ``step``, in MiB (None on CPU)."""
-    if device.type != 'cuda':
-        return None
-    synchronize(device)
-    torch.cuda.reset_peak_memory_stats(device)
-    step()
-    synchronize(device)
-    return torch.cuda.max_memory_allocated(device) / 2**20
 
 
 def gflops(model: nn.Module, x: torch.Tensor) -> float:
@@ -233,18 +214,14 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument('--frames', type=int, default=103)
     parser.add_argument('--threads', type=int, default=2,
                         help='torch CPU threads')
-    parser.add_argument('--device', default='cpu',
-                        help='cpu, cuda or cuda:N')
-    parser.add_argument('--amp', action='store_true',
-                        help='also time every model under autocast')
+    add_device_args(parser, amp='also time every model under autocast')
     parser.add_argument('--out', default=None,
                         help='JSON to write (default benchmarks/results/'
                         'encoder_throughput[_pretrain].json)')
     args = parser.parse_args(argv)
     if args.out is None:
         suffix = '_pretrain' if args.mode == 'pretrain' else ''
-        args.out = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                'results', f'encoder_throughput{suffix}.json')
+        args.out = str(RESULTS / f'encoder_throughput{suffix}.json')
     if args.mode == 'pretrain' and args.official:
         parser.error('--official times the encoder alone; leave it out '
                      'with --mode pretrain')
@@ -252,9 +229,7 @@ def main(argv: Optional[List[str]] = None) -> None:
             os.path.join(args.official, 'model', 'ctrgcn.py')):
         parser.error(f'--official {args.official}: no model/ctrgcn.py there '
                      '(give the root of a CTR-GCN checkout)')
-    device = torch.device(args.device)
-    if device.type == 'cuda' and not torch.cuda.is_available():
-        parser.error(f'--device {args.device}: CUDA is not available here')
+    device = check_device(parser, args.device)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
 
@@ -267,6 +242,7 @@ def main(argv: Optional[List[str]] = None) -> None:
             layout='coco', mode='stgcn_spatial')).to(device),
     }
     inputs = {name: x for name in models}
+    diff = None  # SMEGCN vs the official model with the same weights
     if args.official:
         official = load_official(args.official,
                                  ours.fc.out_features).to(device)
@@ -307,17 +283,16 @@ def main(argv: Optional[List[str]] = None) -> None:
                 gflops_per_clip=flops, peak_memory_mb=memory[row])
     what = ('SME pretraining (2 views per sample)' if args.mode == 'pretrain'
             else 'Training')
-    where = (f'{args.threads} threads' if device.type == 'cpu' else
-             torch.cuda.get_device_name(device))
+    where = device_name(device, args.threads)
     print(f'\n{what} samples/s, batch {args.batch}, T={args.frames}, '
           f'V=17, M=1, {where}, median of {args.repeats}:\n')
     ratios = report(results)
-    atomic_write_text(json.dumps(dict(
-        config=vars(args), torch=torch.__version__,
-        machine=platform.machine(), processor=platform.processor(),
-        device=where,
-        results=results, ratios=ratios), indent=2) + '\n', args.out)
-    print(f'\nwritten to {args.out}')
+    write_json(dict(
+        run_meta(__file__, sys.argv[1:] if argv is None else argv),
+        config=dict(vars(args), official=relative(args.official),
+                    out=relative(args.out)),
+        device=where, results=results, ratios=ratios,
+        official_max_abs_diff=diff), args.out)
 
 
 if __name__ == '__main__':

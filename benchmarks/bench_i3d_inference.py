@@ -17,18 +17,24 @@ on CPU), alternating with float32 repeat by repeat; medians are reported.
 On CPU it runs too, e.g. ``--frames 8 --size 64 --batch 1`` for a check.
 """
 import argparse
-import json
-import os
-import platform
 import statistics
+import sys
 import time
-from contextlib import nullcontext
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import torch
 
 from aqa_mm.models.backbones import I3D
-from aqa_mm.utils.io import atomic_write_text
+
+if __package__:  # imported as benchmarks.bench_i3d_inference
+    from .bench_utils import (RESULTS, add_device_args, autocast,
+                              check_device, device_name, peak_memory_mb,
+                              relative, run_meta, synchronize,
+                              write_json)
+else:  # run as a script: benchmarks/ is on sys.path
+    from bench_utils import (RESULTS, add_device_args, autocast,
+                             check_device, device_name, peak_memory_mb,
+                             relative, run_meta, synchronize, write_json)
 
 
 def clips_per_s(model: torch.nn.Module, clips: torch.Tensor, steps: int,
@@ -45,16 +51,12 @@ def clips_per_s(model: torch.nn.Module, clips: torch.Tensor, steps: int,
         float: N * steps / seconds.
     """
     device = clips.device
-    dtype = torch.float16 if device.type == 'cuda' else torch.bfloat16
-    cast = torch.autocast(device.type, dtype=dtype) if amp else nullcontext()
-    sync = (torch.cuda.synchronize if device.type == 'cuda'
-            else (lambda: None))
-    with torch.inference_mode(), cast:
-        sync()
+    with torch.inference_mode(), autocast(device, amp):
+        synchronize(device)
         start = time.perf_counter()
         for _ in range(steps):
             feat = model(clips)  # [N, 1024]
-        sync()
+        synchronize(device)
         seconds = time.perf_counter() - start
     if not torch.isfinite(feat).all():
         raise FloatingPointError(f'I3D gave non-finite features '
@@ -62,22 +64,11 @@ def clips_per_s(model: torch.nn.Module, clips: torch.Tensor, steps: int,
     return clips.shape[0] * steps / seconds
 
 
-def peak_memory_mb(model: torch.nn.Module, clips: torch.Tensor,
-                   amp: bool) -> Optional[float]:
-    """Peak CUDA MiB allocated by one forward (None on CPU)."""
-    if clips.device.type != 'cuda':
-        return None
-    torch.cuda.synchronize()
-    torch.cuda.reset_peak_memory_stats(clips.device)
-    clips_per_s(model, clips, 1, amp)
-    return torch.cuda.max_memory_allocated(clips.device) / 2**20
-
-
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Optional[List[str]] = None
+               ) -> Tuple[argparse.Namespace, torch.device]:
+    """The options and the device; bad sizes are refused in one line."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--device', default='cpu', help='cpu, cuda, cuda:N')
-    parser.add_argument('--amp', action='store_true',
-                        help='also time the forward under autocast')
+    add_device_args(parser, amp='also time the forward under autocast')
     parser.add_argument('--batch', type=int, default=8,
                         help='clips per forward')
     parser.add_argument('--frames', type=int, default=16)
@@ -88,21 +79,17 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         help='forwards per repeat')
     parser.add_argument('--threads', type=int, default=2,
                         help='torch CPU threads')
-    parser.add_argument('--out', default=os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), 'results',
-        'i3d_inference.json'), help='JSON to write')
+    parser.add_argument('--out', default=str(RESULTS / 'i3d_inference.json'),
+                        help='JSON to write')
     args = parser.parse_args(argv)
     for name in ('batch', 'frames', 'size', 'repeats', 'steps'):
         if getattr(args, name) < 1:
             parser.error(f'--{name} must be >= 1, got {getattr(args, name)}')
-    if args.device.startswith('cuda') and not torch.cuda.is_available():
-        parser.error(f'--device {args.device}: CUDA is not available here')
-    return args
+    return args, check_device(parser, args.device)
 
 
 def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
-    args = parse_args(argv)
-    device = torch.device(args.device)
+    args, device = parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model = I3D().to(device).eval()
@@ -111,8 +98,9 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
     precisions = {'fp32': False, **({'amp': True} if args.amp else {})}
     for amp in precisions.values():  # warm-up: kernels, cuDNN, allocator
         clips_per_s(model, clips, 2 if device.type == 'cuda' else 1, amp)
-    memory = {name: peak_memory_mb(model, clips, amp)
-              for name, amp in precisions.items()}
+    memory = {name: peak_memory_mb(
+        lambda amp=amp: clips_per_s(model, clips, 1, amp), device)
+        for name, amp in precisions.items()}
     runs: Dict[str, List[float]] = {name: [] for name in precisions}
     for _ in range(args.repeats):
         for name, amp in precisions.items():
@@ -120,8 +108,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
     results = {name: dict(clips_per_s=statistics.median(runs[name]),
                           runs=runs[name], peak_memory_mb=memory[name])
                for name in precisions}
-    where = (f'{args.threads} threads' if device.type == 'cpu'
-             else torch.cuda.get_device_name(device))
+    where = device_name(device, args.threads)
     print(f'\nI3D inference, clips of {args.frames}x{args.size}x'
           f'{args.size}, batch {args.batch}, {where}, median of '
           f'{args.repeats} x {args.steps} forwards:\n')
@@ -135,11 +122,10 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
         ratios['AMP / fp32'] = (results['amp']['clips_per_s']
                                 / results['fp32']['clips_per_s'])
         print(f"\nAMP / fp32: {ratios['AMP / fp32']:.2f}×")
-    atomic_write_text(json.dumps(dict(
-        config=vars(args), torch=torch.__version__, device=where,
-        machine=platform.machine(), results=results, ratios=ratios),
-        indent=2) + '\n', args.out)
-    print(f'\nwritten to {args.out}')
+    write_json(dict(
+        run_meta(__file__, sys.argv[1:] if argv is None else argv),
+        config=dict(vars(args), out=relative(args.out)), device=where,
+        results=results, ratios=ratios), args.out)
     return results
 
 

@@ -1,8 +1,8 @@
 """Frames/s of the batched pose extractor vs per-frame inference_topdown,
 and of the BlazePose backend.
 
-All run in the same process, on the same real video, on CPU, HRNet-w32 with
-the same random weights (the speed does not depend on the weights), and
+All run in the same process, on the same real video, HRNet-w32 with the
+same random weights (the speed does not depend on the weights), and
 alternate repeat by repeat so machine load hits them alike; medians are
 reported.
 
@@ -14,26 +14,28 @@ reported.
   the network, record).
 * **blazepose**: the same ``PoseExtractor.extract`` with MediaPipe BlazePose
   (``--pose-backend blazepose``: frame by frame, on the crop around the
-  athlete). MediaPipe runs its own threads, outside torch's setting; the
-  CPU time per wall-clock second of each path is recorded (``cpu_load``).
+  athlete; always on the CPU). MediaPipe runs its own threads, outside
+  torch's setting; the CPU time per wall-clock second of each path is
+  recorded (``cpu_load``).
 
     python benchmarks/bench_pose_extraction.py [--video PATH] [--frames N]
-        [--repeats 3] [--batch-size 8] [--threads 1 [2 ...]]
+        [--device cuda] [--repeats 3] [--batch-size 8] [--threads 1 [2 ...]]
         [--out benchmarks/results/pose_extraction.json]
+
+``--video`` defaults to ``$AQA_DATA_DIR/videos/demo_skeleton.mp4``.
+``--device`` places the two HRNet paths (no ``--amp``: the extractor has
+no autocast path).
 
 Thread count: one torch thread by default. On a shared machine, two threads
 per process oversubscribe the cores and the per-frame loop's many small ops
 suffer far more than batched ops, which would inflate the speed-up.
 """
 import argparse
-import datetime
-import json
 import os
 import platform
 import statistics
 import sys
 import time
-from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 import torch
@@ -41,30 +43,39 @@ from mmengine.registry import DefaultScope
 
 from aqa_mm.pose import (BatchedTopdown, PoseExtractor, VideoReader,
                          build_pose_extractor, init_pose_model)
-from aqa_mm.utils import atomic_write_text
 
-ROOT = Path(__file__).resolve().parents[1]
+if __package__:  # imported as benchmarks.bench_pose_extraction
+    from .bench_utils import (RESULTS, add_device_args, check_device,
+                              device_name, relative, run_meta, write_json)
+else:  # run as a script: benchmarks/ is on sys.path
+    from bench_utils import (RESULTS, add_device_args, check_device,
+                             device_name, relative, run_meta, write_json)
+
 TARGET = 1.5
+VIDEO = os.path.join('videos', 'demo_skeleton.mp4')  # under $AQA_DATA_DIR
 
 
-def default_video() -> str:
-    data = Path(os.environ.get('AQA_DATA_DIR', ROOT.parent / 'shared' /
-                               'data'))
-    return str(data / 'videos' / 'demo_skeleton.mp4')
-
-
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Optional[List[str]] = None
+               ) -> Tuple[argparse.Namespace, torch.device]:
+    """The options and the HRNet device; a missing video in one line."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--video', default=default_video())
+    data = os.environ.get('AQA_DATA_DIR')
+    p.add_argument('--video', default=data and os.path.join(data, VIDEO),
+                   help=f'default: $AQA_DATA_DIR/{VIDEO}')
     p.add_argument('--frames', type=int, default=None,
                    help='first N frames (default: all)')
+    add_device_args(p, amp=None)
     p.add_argument('--repeats', type=int, default=3)
     p.add_argument('--batch-size', type=int, default=8)
     p.add_argument('--threads', type=int, nargs='+', default=[1],
                    help='torch thread counts to measure (each separately)')
-    p.add_argument('--out', default=str(ROOT / 'benchmarks' / 'results' /
-                                        'pose_extraction.json'))
-    return p.parse_args(argv)
+    p.add_argument('--out', default=str(RESULTS / 'pose_extraction.json'))
+    args = p.parse_args(argv)
+    device = check_device(p, args.device)
+    if not args.video or not os.path.isfile(args.video):
+        p.error(f'video not found: {args.video or f"$AQA_DATA_DIR/{VIDEO}"}'
+                ' (give --video or set AQA_DATA_DIR)')
+    return args, device
 
 
 def per_frame_loop(model: torch.nn.Module, video: str,
@@ -121,14 +132,13 @@ def measure(paths: Dict[str, Callable[..., int]], repeats: int,
 
 
 def main(argv: Optional[List[str]] = None) -> dict:
-    args = parse_args(argv)
-    if not os.path.isfile(args.video):
-        sys.exit(f'bench_pose_extraction.py: video not found: {args.video} '
-                 '(set AQA_DATA_DIR)')
-    baseline_model = init_pose_model(random_weights=True)
-    ours_model = init_pose_model(random_weights=True)
+    """Measure every path at each thread count and write the JSON."""
+    args, device = parse_args(argv)
+    baseline_model = init_pose_model(device=args.device, random_weights=True)
+    ours_model = init_pose_model(device=args.device, random_weights=True)
     extractor = PoseExtractor(BatchedTopdown(ours_model, args.batch_size),
-                              batch_size=args.batch_size, min_person_score=0)
+                              batch_size=args.batch_size,
+                              min_person_score=-1)  # random weights: ~0
 
     def ours(frames: Optional[int] = args.frames) -> int:
         return extractor.extract(args.video, 'bench', frames)['total_frames']
@@ -143,8 +153,11 @@ def main(argv: Optional[List[str]] = None) -> dict:
 
     paths = dict(baseline=baseline, ours=ours, blazepose=blazepose)
     results = [measure(paths, args.repeats, t) for t in args.threads]
+    meta = run_meta(__file__, sys.argv[1:] if argv is None else argv)
     result = dict(
-        video=os.path.relpath(args.video, ROOT), device='cpu',
+        video=relative(args.video), device=args.device,
+        hrnet_device=device_name(device, args.threads[0]),
+        blazepose_device='cpu',
         cpu=platform.processor() or platform.machine(),
         cpu_count=os.cpu_count(), batch_size=args.batch_size,
         repeats=args.repeats,
@@ -153,12 +166,11 @@ def main(argv: Optional[List[str]] = None) -> dict:
         ours='aqa_mm.pose.PoseExtractor.extract (tools/extract_pose.py)',
         blazepose='PoseExtractor.extract with MediaPipe BlazePose '
         '(--pose-backend blazepose)',
-        target=TARGET, results=results,
-        command='python ' + ' '.join(
-            [os.path.relpath(__file__, ROOT)] + (argv or sys.argv[1:])),
-        date=datetime.datetime.now().isoformat(timespec='seconds'))
-    atomic_write_text(json.dumps(result, indent=2) + '\n', args.out)
-    print(f'\n{results[0]["frames"]} frames of {result["video"]}, CPU, '
+        target=TARGET, results=results, command=meta['command'],
+        date=meta['date'], torch=meta['torch'])
+    write_json(result, args.out)
+    print(f'\n{results[0]["frames"]} frames of {result["video"]}, '
+          f'HRNet on {result["hrnet_device"]}, '
           f'batch {args.batch_size}, median of {args.repeats}\n\n'
           '| torch threads | per-frame `inference_topdown` (frames/s) | '
           'batched HRNet extractor (frames/s) | speed-up | BlazePose '
@@ -172,7 +184,7 @@ def main(argv: Optional[List[str]] = None) -> dict:
         print('CPU seconds per second (median): ' + ', '.join(
             f'{k} {r[f"{k}_cpu_load_median"]:.2f}'
             for k in ('baseline', 'ours', 'blazepose')))
-    print(f'\ntarget {TARGET}x; wrote {args.out}')
+    print(f'\ntarget {TARGET}x')
     return result
 
 

@@ -39,7 +39,8 @@ whole frame, one person); ``search`` is ``tools/extract_pose.py``'s default
 ``--seeded``, ``seeded`` is the search started from the athlete's
 ground-truth box in frame 0, as a user gives it with ``--athlete-box``.
 CPU budget: about 2 minutes per repeat (3 with ``--seeded``) on one
-2-core machine.
+2-core machine. BlazePose runs on the CPU only, so ``--device`` takes
+``cpu`` only (and there is no ``--amp``).
 """
 import argparse
 import json
@@ -55,11 +56,16 @@ from aqa_mm.pose import VideoReader, build_pose_extractor
 from aqa_mm.pose.blazepose import BlazePoseEstimator
 from aqa_mm.utils.io import atomic_write_text
 
-ROOT = Path(__file__).resolve().parents[1]
+if __package__:  # imported as benchmarks.bench_pose_tracking
+    from .bench_utils import ROOT, add_device_args, check_device
+else:  # run as a script: benchmarks/ is on sys.path
+    from bench_utils import ROOT, add_device_args, check_device
+
 FIXTURES = ROOT / 'tests' / 'pose' / 'fixtures' / 'athlete_boxes'
 CLIPS = ('davis_breakdance', 'otb_skiing', 'diving_back_tuck',
          'skating_double_axel_practice', 'demo_skeleton')
 KPT_THR = 0.3
+ONLY_CPU = 'BlazePose (MediaPipe, LiteRT) runs on the CPU'
 
 
 def clip_path(data_root: Path, name: str) -> Path:
@@ -238,7 +244,8 @@ def plot(results: dict, out: str) -> None:
     fig.savefig(out, dpi=110)
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    """Run every method on every clip, print the table, write the JSON."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--data-root', default=os.environ.get('AQA_DATA_DIR'),
                    help='folder holding tracking/ and videos/ (default: '
@@ -254,7 +261,9 @@ def main() -> None:
     p.add_argument('--seeded', action='store_true',
                    help='also run the search started from the athlete\'s '
                    'ground-truth box in frame 0 (--athlete-box)')
-    args = p.parse_args()
+    add_device_args(p, amp=None, only_cpu=ONLY_CPU)
+    args = p.parse_args(argv)
+    check_device(p, args.device, ONLY_CPU)
     if not args.data_root:
         p.error('give --data-root or set AQA_DATA_DIR')
     cv2.setNumThreads(1)
@@ -312,7 +321,7 @@ def main() -> None:
                     f'--clips {" ".join(args.clips)} --repeats '
                     f'{args.repeats}' + (' --seeded' if args.seeded else '')
                     + (' --acquire-wide' if args.acquire_wide else ''),
-                    machine=platform.node(),
+                    device='cpu', machine=platform.node(),
                     cpus=os.cpu_count(), date=time.strftime('%Y-%m-%d'))
         atomic_write_text(json.dumps(dict(meta=meta, clips=results),
                                      indent=1) + '\n', args.out)

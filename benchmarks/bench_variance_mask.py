@@ -9,7 +9,9 @@ Times ``transform(dict(keypoint=kp))`` on float32 sequences of shape
 loop implementation of Eq. 1-3 for comparison. Repeats of the compared
 implementations alternate, so they share the machine's load; the medians
 are printed as markdown table rows and written to
-``benchmarks/results/variance_mask.json``.
+``benchmarks/results/variance_mask.json``. The masks are numpy transforms of
+the data pipeline (they run in the dataloader workers), so ``--device``
+takes ``cpu`` only.
 """
 import os
 
@@ -18,20 +20,27 @@ for _var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
     os.environ[_var] = '1'
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from typing import Callable, Dict, List, Sequence, Tuple  # noqa: E402
+from typing import (Callable, Dict, List, Optional, Sequence,  # noqa: E402
+                    Tuple)
 
 import numpy as np  # noqa: E402
 
 from aqa_mm.datasets.transforms import TemporalMask, VarianceMask  # noqa
-from aqa_mm.utils.io import atomic_write_text  # noqa: E402
+
+if __package__:  # imported as benchmarks.bench_variance_mask
+    from .bench_utils import (RESULTS, add_device_args, check_device,  # noqa
+                              command, write_json)
+else:  # run as a script: benchmarks/ is on sys.path
+    from bench_utils import (RESULTS, add_device_args, check_device,  # noqa
+                             command, write_json)
 
 SHAPE = (1, 103, 17, 3)  # (M, T, V, C)
+ONLY_CPU = 'the masks are numpy transforms of the data pipeline'
 
 
 def naive_variance_mask(keypoint: np.ndarray, mask_ratio: float, window: int,
@@ -92,17 +101,18 @@ def throughput(func: Callable[[np.ndarray], object],
             calls / (time.process_time() - cpu))
 
 
-def main() -> None:
+def main(argv: Optional[List[str]] = None) -> dict:
+    """Check the masks against the loop, time them, write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--repeats', type=int, default=9)
     parser.add_argument('--calls', type=int, default=2000,
                         help='calls per repeat (the loop version: calls/100)')
     parser.add_argument('--mask-ratio', type=float, default=0.38)
     parser.add_argument('--window', type=int, default=5)
-    parser.add_argument('--out', default=os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), 'results',
-        'variance_mask.json'))
-    args = parser.parse_args()
+    add_device_args(parser, amp=None, only_cpu=ONLY_CPU)
+    parser.add_argument('--out', default=str(RESULTS / 'variance_mask.json'))
+    args = parser.parse_args(argv)
+    check_device(parser, args.device, ONLY_CPU)
 
     clips = make_clips(64)
     variance = VarianceMask(args.mask_ratio, args.window)
@@ -138,7 +148,8 @@ def main() -> None:
               f'{wall[name] / wall[naive]:.0f}x |')
 
     record = dict(
-        command=' '.join([os.path.basename(sys.executable)] + sys.argv),
+        command=command(__file__, sys.argv[1:] if argv is None else argv),
+        device='cpu',
         shape=list(SHAPE), mask_ratio=args.mask_ratio, window=args.window,
         repeats=args.repeats, calls=args.calls, threads=1,
         median_wall_sequences_per_s=wall, median_cpu_sequences_per_s=cpu,
@@ -147,8 +158,8 @@ def main() -> None:
         python=platform.python_version(), machine=platform.machine(),
         cpus=os.cpu_count(), load_average=os.getloadavg(),
         date=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
-    atomic_write_text(json.dumps(record, indent=2) + '\n', args.out)
-    print(f'\nwritten to {args.out}')
+    write_json(record, args.out)
+    return record
 
 
 if __name__ == '__main__':

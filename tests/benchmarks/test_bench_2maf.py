@@ -1,19 +1,13 @@
 """benchmarks/bench_2maf.py with tiny settings: it runs, writes its JSON and
 tables, and its numbers are consistent."""
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from benchmarks import bench_2maf as bench
 
 
 def test_bench_2maf_tiny(tmp_path):
-    spec = importlib.util.spec_from_file_location(
-        'bench_2maf', ROOT / 'benchmarks' / 'bench_2maf.py')
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     out, md = tmp_path / 'b.json', tmp_path / 'b.md'
     bench.main(['--repeats', '2', '--threads', '1', '--clips', '2',
                 '--size', '32', '--frames', '16', '--train-batch', '2',
@@ -33,6 +27,11 @@ def test_bench_2maf_tiny(tmp_path):
     e2e = train['end to end, frozen backbones (1 clips)']['samples_per_s']
     assert cached > e2e > 0   # running the backbones costs time
     text = md.read_text()
-    for heading in ('(a) Parameters and FLOPs', '(b) CPU inference latency',
+    for heading in ('(a) Parameters and FLOPs', '(b) Inference latency',
                     '(c) PFM training speed'):
         assert heading in text
+    assert '(CPU, 1 threads, median of 2' in text
+    assert result['device'] == '1 threads'
+    assert result['config']['config'] == 'configs/2maf/2maf_aqa7.py'
+    assert result['config']['out'] == 'b.json'  # no absolute path
+    assert result['command'].startswith('python benchmarks/bench_2maf.py ')

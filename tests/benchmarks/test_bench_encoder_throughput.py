@@ -1,23 +1,16 @@
 """benchmarks/bench_encoder_throughput.py with tiny settings, both modes:
 it runs, writes its JSON, and the ratio it reports is the one of its runs;
 with --amp the autocast rows and their ratio come along."""
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from benchmarks import bench_encoder_throughput as bench
 
 
 @pytest.mark.parametrize('mode,amp', [('finetune', False),
                                       ('pretrain', False), ('finetune', True)])
 def test_bench_encoder_throughput_tiny(mode, amp, tmp_path):
-    spec = importlib.util.spec_from_file_location(
-        'bench_encoder_throughput',
-        ROOT / 'benchmarks' / 'bench_encoder_throughput.py')
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     out = tmp_path / 'e.json'
     bench.main(['--mode', mode, '--repeats', '2', '--steps', '1', '--batch',
                 '2', '--frames', '8', '--threads', '1', '--out', str(out),
@@ -29,6 +22,9 @@ def test_bench_encoder_throughput_tiny(mode, amp, tmp_path):
     assert result['ratios']['SMEGCN / STGCN'] == pytest.approx(
         ours['samples_per_s'] / ref['samples_per_s'])
     assert result['config']['mode'] == mode
+    assert result['config']['out'] == 'e.json'  # no absolute path
+    assert result['command'].startswith(
+        f'python benchmarks/bench_encoder_throughput.py --mode {mode}')
     # the pretrainer adds nothing trainable to the encoder
     assert ours['params'] == 1_486_766
     amp_rows = {k for k in result['results'] if k.endswith(' + AMP')}

@@ -1,25 +1,15 @@
 """benchmarks/bench_pose_tracking.py: the scoring rule (on / wrong / miss /
-out of view, the two-men clip), and the hand-marked ground truth fixtures
-against their real videos."""
-import importlib.util
+out of view, the two-men clip), the hand-marked ground truth fixtures
+against their real videos, and the options it refuses."""
 import json
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / 'tests' / 'pose' / 'fixtures' / 'athlete_boxes'
+from benchmarks import bench_pose_tracking as bench
 
-
-@pytest.fixture(scope='module')
-def bench():
-    spec = importlib.util.spec_from_file_location(
-        'bench_pose_tracking', ROOT / 'benchmarks' / 'bench_pose_tracking.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+FIXTURES = bench.FIXTURES
 
 
 def _pose(x, y, score=0.9):
@@ -27,7 +17,7 @@ def _pose(x, y, score=0.9):
     return kpts, np.full(17, score, np.float32)
 
 
-def test_scoring_rule(bench):
+def test_scoring_rule():
     box = bench.enlarge([0, 0, 100, 100])  # 10 px per side
     np.testing.assert_allclose(box, [-10, -10, 110, 110])
     athlete = [lambda p: 0 <= p[0] <= 100]
@@ -43,7 +33,7 @@ def test_scoring_rule(bench):
     assert res['coverage'] == pytest.approx(1 / 3)
 
 
-def test_two_men_the_first_posed_one_is_the_athlete(bench):
+def test_two_men_the_first_posed_one_is_the_athlete():
     left, right = (lambda p: p[0] < 100), (lambda p: p[0] >= 100)
     truth = {0: [left, right], 5: [left, right], 10: [left, right]}
     kpts = np.stack([_pose(150, 0)[0]] * 6 + [_pose(50, 0)[0]] * 5)
@@ -67,3 +57,13 @@ def test_fixtures_match_their_videos(name, real_data_dir):
             x1, y1, x2, y2 = box
             assert 0 <= x1 < x2 <= spec['width']
             assert 0 <= y1 < y2 <= spec['height']
+
+
+@pytest.mark.parametrize('args,message', [
+    (['--device', 'cuda'], '--device cuda: BlazePose (MediaPipe, LiteRT) '
+     'runs on the CPU'),
+    (['--data-root', ''], 'give --data-root or set AQA_DATA_DIR')])
+def test_refused_options(args, message, capsys):
+    with pytest.raises(SystemExit):
+        bench.main(args)
+    assert message in capsys.readouterr().err
