@@ -1,6 +1,6 @@
-"""Every configs/fisv config runs a train_step and a test_step on a batch
-of variable-length sequences from its own pipelines (the generic
-tests/test_configs.py feeds one-clip features)."""
+"""The Fis-V study's configs (configs/fisv) run a train_step and a test_step
+on a batch of variable-length sequences from their own pipelines (the
+generic tests/test_configs.py feeds one-clip features)."""
 import pickle
 from pathlib import Path
 
@@ -10,27 +10,11 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 
-from aqa_mm.datasets.feature_sequences import (import_feature_sequences,
-                                               read_label_file)
 from aqa_mm.registry import DATASETS, MODELS
-from tests.datasets.fisv_fixture import make_fisv_raw
+from projects.fisv.plan import CONFIGS, ROOT
+from tests.projects.fisv.conftest import LENGTHS
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIGS = sorted((ROOT / 'configs' / 'fisv').glob('*.py'))
-LENGTHS = (130, 3, 126, 9, 140, 2, 7, 128)   # around GDLT's 124-clip crop
-
-
-@pytest.fixture(scope='module')
-def fisv_root(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp('fisv')
-    raw = make_fisv_raw(tmp / 'raw', channels=1024, lengths=LENGTHS)
-    for score in ('TES', 'PCS'):
-        import_feature_sequences(
-            str(raw['features']),
-            {s: read_label_file(str(raw[s]), 'fisv', score)
-             for s in ('train', 'test')},
-            str(tmp / 'data'), f'fisv_{score.lower()}.pkl')
-    return tmp / 'data'
+PATHS = sorted(Path(ROOT) / c for c in CONFIGS.values())
 
 
 def _dataset(loader_cfg, root):
@@ -41,11 +25,11 @@ def _dataset(loader_cfg, root):
     return DATASETS.build(cfg)
 
 
-def test_there_are_four_configs():
-    assert len(CONFIGS) == 4
+def test_the_study_has_four_configs_and_they_exist():
+    assert len(PATHS) == 4 and all(p.is_file() for p in PATHS)
 
 
-@pytest.mark.parametrize('path', CONFIGS, ids=[p.name for p in CONFIGS])
+@pytest.mark.parametrize('path', PATHS, ids=[p.name for p in PATHS])
 def test_fisv_config_steps(path, fisv_root):
     cfg = Config.fromfile(path)
     assert cfg.train_cfg.val_interval == cfg.train_cfg.max_epochs

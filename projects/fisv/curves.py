@@ -1,12 +1,9 @@
-"""The report of ``benchmarks/bench_fisv.py``: the table and the picture.
+"""The Fis-V study's picture: test Spearman per epoch, one panel per score.
 
-The table: mean ± std over seeds of each head × score × schedule, last
-epoch and (labelled) best epoch on test. The picture: one panel per score
-(TES, PCS). Each head × schedule of
-``benchmarks/results/fisv.json`` is drawn as its mean over seeds with the
-seeds' range shaded, so a reader sees at once whether a run was still
-rising when its schedule ended, and how far the last epoch (the result) is
-from the best test epoch (the selection GDLT's code makes).
+Each head x schedule of the results JSON is drawn as its mean over seeds
+with the seeds' range shaded, so a reader sees at once whether a run was
+still rising when its schedule ended, and how far the last epoch (the
+result) lies from the best test epoch (the selection GDLT's code makes).
 
 A third party's run can be laid over a panel from its TensorBoard event file
 (``--reference-log``), e.g. the full-schedule log of GDLT's official code
@@ -82,49 +79,6 @@ def group_curves(results: Dict[str, dict]) -> Dict[Tuple[str, str, int],
                         high=np.array([np.max(v) for v in values]),
                         seeds=sorted(r['seed'] for r in runs))
     return out
-
-
-def summarize(results: Dict[str, dict]) -> List[dict]:
-    """Mean ± std (population, over seeds) per head × score × epochs.
-
-    Args:
-        results (dict[str, dict]): Run key → result of :func:`run_one`.
-
-    Returns:
-        list[dict]: One row per group: ``head``, ``score``, ``epochs``,
-        ``seeds``, ``last_mean``, ``last_std``, ``best_mean``, ``best_std``,
-        ``minutes`` (mean per run).
-    """
-    groups: Dict[tuple, List[dict]] = {}
-    for res in results.values():
-        groups.setdefault((res['head'], res['score'], res['epochs']),
-                          []).append(res)
-    rows = []
-    for (head, score, epochs), items in sorted(groups.items()):
-        last = np.array([r['last'] for r in items])
-        best = np.array([r['best_on_test'] for r in items])
-        rows.append(dict(head=head, score=score, epochs=epochs,
-                         seeds=sorted(r['seed'] for r in items),
-                         last_mean=float(last.mean()),
-                         last_std=float(last.std()),
-                         best_mean=float(best.mean()),
-                         best_std=float(best.std()),
-                         minutes=float(np.mean([r['minutes'] for r in items]))))
-    return rows
-
-
-def table(rows: List[dict]) -> str:
-    """Markdown table of :func:`summarize` rows."""
-    lines = ['| head | score | epochs | seeds | Spearman, last epoch | '
-             'best epoch on test (selected on test) | min/run |',
-             '|---|---|---|---|---|---|---|']
-    for r in rows:
-        lines.append(
-            f"| {r['head']} | {r['score'].upper()} | {r['epochs']} | "
-            f"{len(r['seeds'])} | {r['last_mean']:.3f} ± {r['last_std']:.3f}"
-            f" | {r['best_mean']:.3f} ± {r['best_std']:.3f} | "
-            f"{r['minutes']:.1f} |")
-    return '\n'.join(lines)
 
 
 HEAD_NAMES = {'meanfc': "2M-AF's RGB head (mean → FC)",
