@@ -33,16 +33,10 @@ SOURCE = ('built-in SYNTHETIC set, split train (generate_synthetic.py '
 
 
 def rel(path: str) -> str:
-    """``path`` relative to the repository root when it lies inside it.
-
-    Args:
-        path (str): Any path.
-
-    Returns:
-        str: The relative path, or ``path`` unchanged when outside.
-    """
-    relative = osp.relpath(osp.abspath(path), ROOT)
-    return path if relative.startswith('..') else relative
+    """How results name ``path``: relative to the repository root, or by
+    its name alone outside it (never an absolute path of the machine)."""
+    inside = osp.relpath(osp.abspath(path), ROOT)
+    return osp.basename(path) if inside.startswith('..') else inside
 
 
 def data_options(args: argparse.Namespace) -> dict:

@@ -46,4 +46,4 @@ def test_plan_covers_every_head_and_seed(tmp_path):
     assert variants.VARIANTS['safe'][0] == \
         'configs/2maf/2maf_synthetic_cached_safe.py'
     assert variants.rel(variants.ROOT + '/configs/x.py') == 'configs/x.py'
-    assert variants.rel('/elsewhere/x') == '/elsewhere/x'
+    assert variants.rel('/elsewhere/x.pkl') == 'x.pkl'
