@@ -8,6 +8,8 @@ import os.path as osp
 import pickle
 from typing import Dict, List
 
+from mmengine.config import Config
+
 from aqa_mm.datasets.label_subset import (read_subset, split_samples,
                                           stratified_subset, subset_key,
                                           write_subsets)
@@ -39,17 +41,25 @@ def rel(path: str) -> str:
     return osp.basename(path) if inside.startswith('..') else inside
 
 
-def data_options(args: argparse.Namespace) -> dict:
+def data_options(args: argparse.Namespace, config: str) -> dict:
     """The annotation ``cfg_options`` of a finetuning / scratch run.
 
     Args:
         args (argparse.Namespace): ``ann_file`` path.
+        config (str): The config (read to find where its datasets take
+            the file: inside a ``SubsetDataset`` when it wraps one).
 
     Returns:
         dict: Dotted config key -> value (the seed is the run's).
     """
-    return {f'{split}_dataloader.dataset.ann_file': args.ann_file
-            for split in ('train', 'val', 'test')}
+    cfg = Config.fromfile(config)
+    options = {}
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        key = f'{loader}.dataset'
+        if cfg[loader].dataset.get('type') == 'SubsetDataset':
+            key += '.dataset'
+        options[f'{key}.ann_file'] = args.ann_file
+    return options
 
 
 def subset_options(args: argparse.Namespace, fraction: int,
@@ -111,14 +121,14 @@ def regime_runs(args: argparse.Namespace) -> Dict[str, TrainRun]:
     runs = {}
     for fraction in args.fractions:
         for seed in args.seeds:
-            opts = {**data_options(args),
+            opts = {**data_options(args, osp.join(ROOT, SCRATCH)),
                     **subset_options(args, fraction, seed)}
             name = f'scratch_p{fraction}_s{seed}'
             runs[name] = TrainRun(osp.join(ROOT, SCRATCH),
                                   osp.join(args.work_dir, name), seed, opts)
     for fraction in args.fractions:
         for seed in args.seeds:
-            opts = {**data_options(args),
+            opts = {**data_options(args, osp.join(ROOT, FINETUNE)),
                     **subset_options(args, fraction, seed)}
             for variant in args.variants:
                 name = f'finetune_{variant}_p{fraction}_s{seed}'

@@ -6,7 +6,7 @@ Kinetics-400 I3D) made by the quick start, so only the head differs.
 """
 import argparse
 import os.path as osp
-from typing import List
+from typing import List, Tuple
 
 from mmengine.config import Config
 
@@ -50,6 +50,23 @@ def rel(path: str) -> str:
     return osp.basename(path) if inside.startswith('..') else inside
 
 
+def inner_dataset(cfg: Config, loader: str) -> Tuple[str, dict]:
+    """The dataset of a loader that reads the files, inside a
+    ``SubsetDataset`` when the config wraps one.
+
+    Args:
+        cfg (Config): A loaded config.
+        loader (str): E.g. ``'train_dataloader'``.
+
+    Returns:
+        tuple[str, dict]: Its dotted key and its config.
+    """
+    key, dataset = f'{loader}.dataset', cfg[loader].dataset
+    if dataset.get('type') == 'SubsetDataset':
+        key, dataset = f'{key}.dataset', dataset.dataset
+    return key, dataset
+
+
 def run_for(name: str, seed: int, args: argparse.Namespace) -> TrainRun:
     """The training and test of one head and seed.
 
@@ -73,12 +90,13 @@ def run_for(name: str, seed: int, args: argparse.Namespace) -> TrainRun:
     cfg = Config.fromfile(config)
     options = {}
     for split in ('train', 'val', 'test'):
-        options[f'{split}_dataloader.dataset.ann_file'] = args.ann_file
-        options[f'{split}_dataloader.dataset.data_prefix.feature'] = \
-            args.features
-    if 'preference_file' in cfg.train_dataloader.dataset.pipeline[0]:
-        options['train_dataloader.dataset.pipeline.0.preference_file'] = \
-            osp.join(args.features, PREFERENCES)
+        key, _ = inner_dataset(cfg, f'{split}_dataloader')
+        options[f'{key}.ann_file'] = args.ann_file
+        options[f'{key}.data_prefix.feature'] = args.features
+    key, train = inner_dataset(cfg, 'train_dataloader')
+    if 'preference_file' in train.pipeline[0]:
+        options[f'{key}.pipeline.0.preference_file'] = osp.join(
+            args.features, PREFERENCES)
     carved = cfg.val_dataloader.dataset.get('holdout') is not None
     return TrainRun(config, osp.join(args.work_dir, f'{name}_seed{seed}'),
                     seed, options, select='val' if carved else 'last')

@@ -160,3 +160,16 @@ def test_help_runs():
     with pytest.raises(SystemExit) as exc:
         run.parse_args(['--help'])
     assert exc.value.code == 0
+
+
+def test_a_wrapped_train_set_takes_the_annotations_inside(tmp_path):
+    config = tmp_path / 'wrapped.py'
+    config.write_text(
+        "train_dataloader = dict(dataset=dict(type='SubsetDataset', "
+        "dataset=dict(type='AQADataset', ann_file='x.pkl')))\n"
+        "val_dataloader = dict(dataset=dict(type='AQADataset', "
+        "ann_file='x.pkl'))\ntest_dataloader = val_dataloader\n")
+    opts = plan.data_options(_args(tmp_path), str(config))
+    assert sorted(opts) == ['test_dataloader.dataset.ann_file',
+                            'train_dataloader.dataset.dataset.ann_file',
+                            'val_dataloader.dataset.ann_file']

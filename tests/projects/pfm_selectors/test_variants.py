@@ -47,3 +47,12 @@ def test_plan_covers_every_head_and_seed(tmp_path):
         'configs/2maf/2maf_synthetic_cached_safe.py'
     assert variants.rel(variants.ROOT + '/configs/x.py') == 'configs/x.py'
     assert variants.rel('/elsewhere/x.pkl') == 'x.pkl'
+
+
+def test_a_wrapped_dataset_takes_the_files_inside():
+    cfg = Config(dict(train_dataloader=dict(dataset=dict(
+        type='SubsetDataset', holdout=dict(part='train'),
+        dataset=dict(type='AQADataset', ann_file='a.pkl')))))
+    key, inner = variants.inner_dataset(cfg, 'train_dataloader')
+    assert key == 'train_dataloader.dataset.dataset'
+    assert inner.ann_file == 'a.pkl'
