@@ -1,102 +1,61 @@
-"""Encoder features of a test split embedded with t-SNE (paper Fig. 4).
+"""Backbone features of a test split embedded with t-SNE (paper Fig. 4).
 
 The model and the split's dataloader are built from the config; the
-checkpoint's weights are loaded; the encoder runs over every sample (with a
-progress bar) and its pooled feature, shape (C,), is kept; scikit-learn's
-t-SNE maps the (N, C) features to 2-D, plotted coloured by class.
+checkpoint's backbone weights are loaded
+(:func:`aqa_mm.models.utils.load_backbone_weights`); the backbone runs over
+every sample (with a progress bar) and its pooled feature, shape (C,), is
+kept; scikit-learn's t-SNE maps the (N, C) features to 2-D, plotted
+coloured by class.
 
 Supported models: :class:`SkeletonAssessor` / :class:`RGBAssessor` (the
 backbone's output, pooled by the head's ``pool`` and averaged over clips)
-and :class:`SMEPretrainer` (the encoder's (N, C^s) feature of the first
+and :class:`SMEPretrainer` (the backbone's (N, C^s) feature of the first
 view). An SMEPretrainer checkpoint can be given with a SkeletonAssessor
-config (e.g. ``configs/sme_gcn/finetune_synthetic.py``): its ``encoder.*``
-weights are loaded into ``backbone.*``, so the pretrained encoder is
-visualised on the finetuning pipeline.
+config (e.g. ``configs/sme_gcn/finetune_synthetic.py``): its backbone
+weights are loaded, so the pretrained backbone is visualised on the
+finetuning pipeline.
 """
 import os.path as osp
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 from torch import nn
 
+from aqa_mm.models.utils.backbone_weights import (backbone_of,
+                                                  load_backbone_weights)
+from aqa_mm.models.utils.frozen_features import frozen_features
 from aqa_mm.utils.cli import DataError, UserError
 from aqa_mm.utils.io import atomic_open
 
 SUPPORTED = 'SkeletonAssessor, RGBAssessor, SMEPretrainer'
 
 
-def feature_prefix(model: nn.Module) -> str:
-    """State-dict prefix of the feature extractor (``backbone.``/``encoder.``).
+def _is_assessor(model: nn.Module) -> bool:
+    """A backbone + head model whose head pools the backbone's output."""
+    return hasattr(getattr(model, 'head', None), 'pool') and hasattr(
+        model, 'extract_feat')
+
+
+def check_supported(model: nn.Module) -> None:
+    """Refuse a model t-SNE cannot take features from.
 
     Args:
         model (nn.Module): The built model.
 
-    Returns:
-        str: The prefix.
-
     Raises:
-        UserError: For a model without a backbone+head or an encoder.
+        UserError: Neither an assessor with one backbone and a pooling head
+            nor a pretrainer.
     """
-    if hasattr(model, 'backbone') and hasattr(getattr(model, 'head', None),
-                                              'pool'):
-        return 'backbone.'
-    if hasattr(model, 'encoder'):
-        return 'encoder.'
-    raise UserError(f'tsne: no encoder feature for {type(model).__name__}; '
-                    f'supported models: {SUPPORTED}')
+    if not (_is_assessor(model) or hasattr(model, 'view_keys')):
+        raise UserError(f'tsne: no backbone feature for '
+                        f'{type(model).__name__}; supported models: '
+                        f'{SUPPORTED}')
+    backbone_of(model)
 
 
-def load_encoder_weights(model: nn.Module, checkpoint: str) -> List[str]:
-    """Load ``checkpoint`` into ``model``; the encoder must be complete.
-
-    An SMEPretrainer checkpoint (``encoder.*`` keys only) loads into a
-    model whose feature extractor is ``backbone.*``.
-
-    Args:
-        model (nn.Module): The built model.
-        checkpoint (str): ``.pth`` file.
-
-    Returns:
-        list[str]: Keys of the model that the checkpoint did not fill (e.g.
-        the regression head of a pretraining checkpoint).
-
-    Raises:
-        DataError: Encoder parameters are missing from the checkpoint.
-    """
-    from mmengine.runner.checkpoint import _load_checkpoint
-
-    from aqa_mm.utils.checkpoint import checkpoint_safe_globals
-    if not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
-    with checkpoint_safe_globals():
-        state = _load_checkpoint(checkpoint, map_location='cpu')
-    state = state.get('state_dict', state)
-    prefix = feature_prefix(model)
-    if prefix == 'backbone.' and not any(
-            k.startswith('backbone.') for k in state) and any(
-            k.startswith('encoder.') for k in state):
-        state = {'backbone.' + k[len('encoder.'):]: v
-                 for k, v in state.items() if k.startswith('encoder.')}
-    try:
-        result = model.load_state_dict(state, strict=False)
-    except RuntimeError as exc:  # shape mismatches raise even if not strict
-        detail = str(exc).strip().splitlines()[-1].strip()
-        raise DataError(f'{checkpoint}: does not fit '
-                        f'{type(model).__name__} ({detail}); wrong config?'
-                        ) from exc
-    missing = [k for k in result.missing_keys if k.startswith(prefix)]
-    if missing:
-        raise DataError(
-            f'{checkpoint}: {len(missing)} encoder weight(s) of '
-            f'{type(model).__name__} missing, e.g. {missing[:3]}; the '
-            f'checkpoint has e.g. {sorted(state)[:3]} (wrong config?)')
-    return list(result.missing_keys)
-
-
-@torch.no_grad()
 def encode_batch(model: nn.Module, data: dict) -> torch.Tensor:
-    """Pooled encoder features of one dataloader batch.
+    """Pooled backbone features of one dataloader batch.
 
     Args:
         model (nn.Module): A supported model in eval mode.
@@ -108,13 +67,13 @@ def encode_batch(model: nn.Module, data: dict) -> torch.Tensor:
     """
     data = model.data_preprocessor(data, False)
     inputs = data['inputs']
-    if feature_prefix(model) == 'encoder.':
+    if not _is_assessor(model):                          # a pretrainer
         if not isinstance(inputs, dict):
             raise UserError('tsne: SMEPretrainer needs its view keys as '
                             'inputs; use a finetuning config (e.g. '
                             'configs/sme_gcn/finetune_synthetic.py) with '
                             'the pretraining checkpoint instead')
-        return model.encoder(inputs[model.view_keys[0]]).flatten(1)
+        return backbone_of(model)[1](inputs[model.view_keys[0]]).flatten(1)
     feats, num_clips = model.extract_feat(inputs)
     pooled = model.head.pool(feats)                       # [N*clips, C]
     return pooled.view(-1, num_clips, pooled.shape[-1]).mean(dim=1)
@@ -161,17 +120,20 @@ def build_model_and_loader(config: str, checkpoint: str, split: str = 'test',
     if batch_size:
         loader_cfg.batch_size = batch_size
     model = MODELS.build(cfg.model)  # no init_weights: weights come next
-    load_encoder_weights(model, checkpoint)
+    check_supported(model)
+    # a pretraining checkpoint's projection fc may be absent from the model
+    load_backbone_weights(backbone_of(model)[1], checkpoint,
+                          ignore_unexpected=True)
     model.eval()
     return model, Runner.build_dataloader(loader_cfg)
 
 
 def extract_features(model: nn.Module, loader,
                      progress: bool = True) -> Dict[str, object]:
-    """Run the encoder over a loader.
+    """Run the backbone over a loader.
 
     Args:
-        model (nn.Module): A supported model in eval mode.
+        model (nn.Module): A supported model.
         loader (DataLoader): Batches of ``inputs`` / ``data_samples``.
         progress (bool): Show a tqdm progress bar. Defaults to True.
 
@@ -180,25 +142,21 @@ def extract_features(model: nn.Module, loader,
         (list[str], class name per sample, shape (N,)), ``frame_dirs``
         (list[str]).
     """
-    from tqdm import tqdm
     classes = list((getattr(loader.dataset, 'metainfo', None) or {}).get(
         'classes') or [])
-    feats, labels, names = [], [], []
-    for data in tqdm(loader, desc='encoding', unit='batch',
-                     disable=not progress):
-        feats.append(encode_batch(model, data).float().cpu().numpy())
-        for sample in data['data_samples']:
-            meta = sample.metainfo
-            name = meta.get('class_name')
-            if name is None and 'class_id' in sample:
-                cid = int(sample.class_id)
-                name = classes[cid] if cid < len(classes) else f'class {cid}'
-            labels.append(str(name if name is not None else 'all'))
-            names.append(str(meta.get('frame_dir', len(names))))
-    if not feats:
-        raise DataError('tsne: the split has no sample')
-    return dict(features=np.concatenate(feats), labels=labels,
-                frame_dirs=names)
+    feats, samples = frozen_features(
+        model, loader, lambda data: encode_batch(model, data), name='tsne',
+        progress=progress)
+    labels, names = [], []
+    for sample in samples:
+        meta = sample.metainfo
+        name = meta.get('class_name')
+        if name is None and 'class_id' in sample:
+            cid = int(sample.class_id)
+            name = classes[cid] if cid < len(classes) else f'class {cid}'
+        labels.append(str(name if name is not None else 'all'))
+        names.append(str(meta.get('frame_dir', len(names))))
+    return dict(features=feats.numpy(), labels=labels, frame_dirs=names)
 
 
 def embed_tsne(features: np.ndarray, perplexity: Optional[float] = None,

@@ -9,7 +9,6 @@ pipeline prepares the sample, so inference sees exactly the test-time inputs
 """
 import copy
 import os
-import os.path as osp
 import warnings
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
@@ -18,7 +17,8 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
 from aqa_mm.datasets.score_normalization import denormalize_scores
-from aqa_mm.utils.checkpoint import load_checkpoint_file
+from aqa_mm.models.utils.backbone_weights import (BACKBONE_ATTRS,
+                                                  read_state_dict)
 from aqa_mm.utils.cli import UserError, load_config, merge_cfg_options
 from aqa_mm.utils.setup_env import register_all_modules
 from .sample_preparation import (Sample, inference_pipeline, model_streams,
@@ -90,24 +90,8 @@ def score_normalization(cfg: Config) -> Optional[Tuple[Dict[int, Tuple[
 
 def _backbone_prefixes(model: torch.nn.Module) -> Tuple[str, ...]:
     """State-dict prefixes of the backbones (filled by their ``init_cfg``)."""
-    names = ('rgb_backbone', 'skeleton_backbone', 'backbone')
-    return tuple(f'{n}.' for n in names if getattr(model, n, None) is not None)
-
-
-def _read_state(checkpoint: str) -> Dict[str, Any]:
-    """The state dict of a checkpoint file (``module.`` prefixes dropped)."""
-    if not osp.isfile(checkpoint):
-        raise UserError(f'checkpoint not found: {checkpoint}')
-    try:
-        ckpt = load_checkpoint_file(checkpoint)
-    except Exception as exc:  # truncated / not a torch file
-        raise UserError(f'checkpoint {checkpoint}: cannot be read '
-                        f'({type(exc).__name__}: {exc})') from exc
-    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
-    if not isinstance(state, dict):
-        raise UserError(f'checkpoint {checkpoint}: no state_dict inside')
-    return {k[7:] if k.startswith('module.') else k: v
-            for k, v in state.items()}
+    return tuple(f'{n}.' for n in BACKBONE_ATTRS
+                 if getattr(model, n, None) is not None)
 
 
 def _load_weights(model: torch.nn.Module, state: Dict[str, Any],
@@ -187,8 +171,8 @@ def init_aqa_model(config: Union[str, Config],
     merge_cfg_options(cfg, cfg_options)
     # fail now on a cached-feature or pipeline-less config
     inference_pipeline(cfg)
-    state = _read_state(checkpoint) if checkpoint else {}
-    for name in ('rgb_backbone', 'skeleton_backbone', 'backbone'):
+    state = read_state_dict(checkpoint) if checkpoint else {}
+    for name in BACKBONE_ATTRS:
         # a backbone the checkpoint holds does not need its init_cfg file
         if cfg.model.get(name) and any(k.startswith(f'{name}.')
                                        for k in state):

@@ -9,7 +9,8 @@ runner's own calls (importing aqa_mm changes nothing in mmengine or torch):
   ``torch.load(weights_only=True)``;
 - ``load_checkpoint`` (used by ``load_from`` and ``--resume``) reads
   mmengine checkpoints weights-only, old ones included
-  (:func:`aqa_mm.utils.checkpoint.checkpoint_safe_globals`);
+  (:func:`aqa_mm.utils.checkpoint.checkpoint_safe_globals`), with old
+  state-dict prefixes renamed (``encoder.`` -> ``backbone.``);
 - auto-resume starts from the newest complete checkpoint even when
   ``last_checkpoint`` is empty or names a missing file
   (:func:`aqa_mm.utils.checkpoint.find_latest_checkpoint`).
@@ -17,16 +18,19 @@ runner's own calls (importing aqa_mm changes nothing in mmengine or torch):
 Configs select it with ``runner_type='AQARunner'``; aqa_mm's tools build it
 through :func:`build_runner` when a config names no runner.
 """
+import re
 from typing import Callable, Optional, Union
 
 from mmengine.config import Config, ConfigDict
 from mmengine.dist import master_only
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from aqa_mm.registry import RUNNERS
 from aqa_mm.utils.checkpoint import (checkpoint_safe_globals,
                                      find_latest_checkpoint,
-                                     history_buffers_without_functions)
+                                     history_buffers_without_functions,
+                                     renamed_old_prefixes)
 from .atomic_local_backend import ATOMIC_LOCAL_BACKEND
 
 
@@ -84,11 +88,19 @@ class AQARunner(Runner):
                 to ``'cpu'``.
             strict (bool): Require matching keys. Defaults to False.
             revise_keys (list): ``(pattern, replacement)`` pairs applied to
-                the checkpoint's keys. Defaults to stripping ``module.``.
+                the checkpoint's keys. Defaults to stripping ``module.``;
+                the old prefixes of
+                :data:`aqa_mm.utils.checkpoint.OLD_PREFIXES` that apply to
+                the model are renamed as well.
 
         Returns:
             dict: The loaded checkpoint.
         """
+        model = self.model.module if is_model_wrapper(self.model) \
+            else self.model
+        revise_keys = list(revise_keys) + [
+            (f'^{re.escape(old)}', new)
+            for old, new in renamed_old_prefixes(model)]
         with checkpoint_safe_globals():
             return super().load_checkpoint(
                 filename, map_location=map_location, strict=strict,

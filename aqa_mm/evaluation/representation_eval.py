@@ -26,6 +26,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from aqa_mm.models.utils.frozen_features import frozen_features
+
 ArrayLike = Union[torch.Tensor, np.ndarray, Sequence]
 
 
@@ -73,15 +75,15 @@ def _sample_label(sample) -> int:
     return int(label[0])
 
 
-@torch.no_grad()
 def extract_features(encoder: nn.Module, dataloader,
                      device: Optional[Union[str, torch.device]] = None
                      ) -> Tuple[torch.Tensor, torch.Tensor]:
     """Pooled features and labels of every sample of a dataloader.
 
     The encoder runs in eval mode (BatchNorm running statistics, no
-    dropout); each module's training flag is restored afterwards. Samples
-    with S > 1 clips get the mean of their clip features.
+    dropout); each module's training flag is restored afterwards
+    (:func:`aqa_mm.models.utils.frozen_features`). Samples with S > 1 clips
+    get the mean of their clip features.
 
     Args:
         encoder (nn.Module): Maps (B, M, T, V, C) to (B, C');
@@ -102,26 +104,21 @@ def extract_features(encoder: nn.Module, dataloader,
         param = next(encoder.parameters(), None)
         device = param.device if param is not None else 'cpu'
     forward = getattr(encoder, 'forward_pooled', encoder)
-    modes = [(m, m.training) for m in encoder.modules()]
-    encoder.eval()
-    feats, labels = [], []
-    try:
-        for batch in dataloader:
-            x = _batch_skeletons(batch['inputs']).to(device)
-            N, S = x.shape[:2]
-            f = forward(x.flatten(0, 1).float())             # [N*S, C']
-            if f.dim() != 2 or f.shape[0] != N * S:
-                raise ValueError('extract_features: the encoder must return '
-                                 f'(B, C) features, got {tuple(f.shape)} for'
-                                 f' B = {N * S}')
-            feats.append(f.view(N, S, -1).mean(1).float().cpu())  # [N, C']
-            labels.extend(_sample_label(s) for s in batch['data_samples'])
-    finally:
-        for module, mode in modes:
-            module.training = mode
-    if not feats:
-        raise ValueError('extract_features: the dataloader yielded no batch')
-    return torch.cat(feats), torch.tensor(labels, dtype=torch.int64)
+
+    def encode(batch: dict) -> torch.Tensor:
+        x = _batch_skeletons(batch['inputs']).to(device)
+        N, S = x.shape[:2]
+        f = forward(x.flatten(0, 1).float())                 # [N*S, C']
+        if f.dim() != 2 or f.shape[0] != N * S:
+            raise ValueError('extract_features: the encoder must return '
+                             f'(B, C) features, got {tuple(f.shape)} for'
+                             f' B = {N * S}')
+        return f.view(N, S, -1).mean(1)                      # [N, C']
+
+    feats, samples = frozen_features(encoder, dataloader, encode,
+                                     name='extract_features')
+    labels = [_sample_label(s) for s in samples]
+    return feats, torch.tensor(labels, dtype=torch.int64)
 
 
 def _as_cpu_tensor(value: ArrayLike) -> torch.Tensor:

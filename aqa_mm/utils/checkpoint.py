@@ -34,7 +34,7 @@ import os.path as osp
 import pickle
 import re
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -150,6 +150,45 @@ def load_checkpoint_file(filename: str, map_location: Any = 'cpu') -> Any:
                           weights_only=True)
 
 
+#: State-dict prefixes of older aqa_mm checkpoints and their current names:
+#: ``SMEPretrainer`` saved its feature extractor as ``encoder.`` before it
+#: was named ``backbone`` like every other model's.
+OLD_PREFIXES: Dict[str, str] = {'encoder.': 'backbone.'}
+
+
+def renamed_old_prefixes(model: torch.nn.Module) -> List[Tuple[str, str]]:
+    """The (old, new) prefixes of :data:`OLD_PREFIXES` that apply to a model.
+
+    A pair applies when ``model`` has the new attribute but not the old one,
+    so a model that still uses an old name loads its keys unchanged.
+
+    Args:
+        model (nn.Module): The (unwrapped) model a checkpoint goes into.
+
+    Returns:
+        list[tuple[str, str]]: E.g. ``[('encoder.', 'backbone.')]``.
+    """
+    return [(old, new) for old, new in OLD_PREFIXES.items()
+            if hasattr(model, new[:-1]) and not hasattr(model, old[:-1])]
+
+
+def rename_old_prefixes(state: Dict[str, Any],
+                        model: torch.nn.Module) -> Dict[str, Any]:
+    """``state`` with the old prefixes that apply to ``model`` renamed.
+
+    Args:
+        state (dict): A state dict.
+        model (nn.Module): The (unwrapped) model it goes into.
+
+    Returns:
+        dict: The same values; keys under an old prefix get the new one.
+    """
+    for old, new in renamed_old_prefixes(model):
+        state = {new + k[len(old):] if k.startswith(old) else k: v
+                 for k, v in state.items()}
+    return state
+
+
 def find_latest_checkpoint(path: str) -> Optional[str]:
     """The checkpoint to auto-resume from in ``path``.
 
@@ -203,8 +242,8 @@ def check_checkpoint_matches(model: torch.nn.Module, filename: str) -> None:
     model = getattr(model, 'module', model)
     ckpt = load_checkpoint_file(filename)
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else {}
-    state = {k[7:] if k.startswith('module.') else k: v
-             for k, v in state.items()}
+    state = rename_old_prefixes({k[7:] if k.startswith('module.') else k: v
+                                 for k, v in state.items()}, model)
     own = model.state_dict()
     missing = [k for k in own if k not in state]
     unexpected = [k for k in state if k not in own]

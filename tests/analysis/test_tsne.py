@@ -8,7 +8,7 @@ import torch
 from aqa_mm.analysis import tsne
 from aqa_mm.registry import MODELS
 from aqa_mm.utils import load_config
-from aqa_mm.utils.cli import DataError, UserError
+from aqa_mm.utils.cli import UserError
 
 ROOT = Path(__file__).resolve().parents[2]
 STGCN = str(ROOT / 'configs/stgcn/stgcn_regressor_1xb16-30e_synthetic.py')
@@ -66,22 +66,18 @@ def test_train_split_and_pretrainer_checkpoint(tmp_path, tiny_ann):
 def test_wrong_checkpoint_and_config(tmp_path, tiny_ann):
     stgcn = MODELS.build(load_config(STGCN).model)
     ckpt = _save(stgcn, tmp_path / 'stgcn.pth')
-    with pytest.raises(DataError, match='stgcn.pth: does not fit .*size '
-                       'mismatch'):
+    with pytest.raises(UserError, match='stgcn.pth: its backbone weights do '
+                       'not fit SMEGCN'):
         tsne.build_model_and_loader(SME_FT, ckpt, 'test', _opts(tiny_ann))
     head_only = {k: v for k, v in stgcn.state_dict().items()
                  if k.startswith('head.')}
     torch.save(dict(state_dict=head_only), tmp_path / 'head.pth')
-    with pytest.raises(DataError, match='head.pth: .* encoder weight'):
-        tsne.load_encoder_weights(stgcn, str(tmp_path / 'head.pth'))
+    with pytest.raises(UserError, match=r"head.pth: no key starts with .*"
+                       r"\['head\.'\]"):
+        tsne.build_model_and_loader(STGCN, str(tmp_path / 'head.pth'),
+                                    'test', _opts(tiny_ann))
     with pytest.raises(UserError, match='no test_dataloader'):
         tsne.build_model_and_loader(SME_PRE, ckpt)
-    with pytest.raises(FileNotFoundError, match='none.pth'):
-        tsne.load_encoder_weights(stgcn, str(tmp_path / 'none.pth'))
-
-
-def test_embed_tsne_checks_sizes():
-    with pytest.raises(DataError, match='at least 2'):
-        tsne.embed_tsne(np.zeros((1, 4)))
-    with pytest.raises(UserError, match='perplexity'):
-        tsne.embed_tsne(np.random.rand(5, 3), perplexity=5)
+    with pytest.raises(UserError, match='not found: .*none.pth'):
+        tsne.build_model_and_loader(STGCN, str(tmp_path / 'none.pth'),
+                                    'test', _opts(tiny_ann))

@@ -113,3 +113,17 @@ def test_build_runner_defaults_to_aqa_runner(tmp_path):
     assert type(named) is Runner
     named = build_runner(_toy_cfg(tmp_path / 'c', runner_type='AQARunner'))
     assert type(named) is AQARunner
+
+
+def test_load_renames_old_prefixes(tmp_path, runner_factory, monkeypatch):
+    """Keys under an old prefix reach the renamed module (here the toy's
+    ``fc`` plays the renamed ``backbone``)."""
+    runner = runner_factory(tmp_path, epochs=1)
+    state = {'old_fc.weight': torch.full((1, 1), 3.0),
+             'old_fc.bias': torch.full((1,), 2.0)}
+    torch.save(dict(state_dict=state), tmp_path / 'old.pth')
+    monkeypatch.setattr('aqa_mm.engine.runner.renamed_old_prefixes',
+                        lambda model: [('old_fc.', 'fc.')])
+    runner.load_checkpoint(str(tmp_path / 'old.pth'), strict=True)
+    assert runner.model.fc.weight.item() == 3.0
+    assert runner.model.fc.bias.item() == 2.0

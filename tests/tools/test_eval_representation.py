@@ -102,7 +102,7 @@ def test_one_line_errors(tmp_path, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith('eval_representation.py: error: ') and \
-        'encoder.* weights do not fit' in err and '\n' not in err
+        'wide.pth: its backbone weights do not fit' in err and '\n' not in err
     finetune = ROOT / 'configs/sme_gcn/transfer/nw_ucla_xview_finetune.py'
     with pytest.raises(SystemExit):
         _tool().main([str(finetune), str(tmp_path / 'wide.pth')])

@@ -1,4 +1,4 @@
-"""kNN and linear-probe top-1 of saved encoder checkpoints, post hoc.
+"""kNN and linear-probe top-1 of saved pretraining checkpoints, post hoc.
 
     python tools/analysis/eval_representation.py CONFIG CKPT [CKPT ...]
         [--out results.json] [--train-split S] [--test-split S]
@@ -8,7 +8,9 @@ The evaluation of ``RepresentationEvalHook`` (same datasets, k, T and
 probe, read from the config's ``custom_hooks`` entry) on checkpoints that
 exist already, e.g. the ``epoch_N.pth`` of a run that started before the
 hook was added. The model is built from the (pretraining) config; only the
-encoder's weights (``encoder.*``, or ``backbone.*``) are loaded, strictly.
+backbone's weights are loaded, strictly, by
+:func:`aqa_mm.models.utils.load_backbone_weights` (``backbone.*``, or
+``encoder.*`` in older pretraining checkpoints).
 One line per checkpoint; ``--out`` is rewritten atomically after each.
 Work is done by ``RepresentationEvalHook.evaluate`` and
 :mod:`aqa_mm.evaluation.representation_eval`.
@@ -29,7 +31,7 @@ HOOK = 'RepresentationEvalHook'
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
     parser = argparse.ArgumentParser(
-        description='kNN / linear-probe top-1 of encoder checkpoints')
+        description='kNN / linear-probe top-1 of backbone checkpoints')
     parser.add_argument('config', help=f'config with a {HOOK} custom hook')
     parser.add_argument('checkpoints', nargs='+', help='checkpoints (.pth)')
     parser.add_argument('--out', help='write the results here (.json)')
@@ -72,38 +74,12 @@ def hook_config(cfg, args: argparse.Namespace) -> dict:
     return hook_cfg
 
 
-def load_encoder(encoder, prefix: str, checkpoint: str) -> dict:
-    """Load the ``prefix.*`` weights of ``checkpoint`` strictly.
-
-    Args:
-        encoder (nn.Module): The config's encoder (or backbone).
-        prefix (str): Its state-dict prefix, ``'encoder'`` or
-            ``'backbone'``.
-        checkpoint (str): ``.pth`` file (mmengine or a plain state dict).
-
-    Returns:
-        dict: The checkpoint's ``meta`` (``epoch``, ``iter``, ...).
-    """
-    from aqa_mm.utils import DataError, load_checkpoint_file
-    ckpt = load_checkpoint_file(checkpoint)
-    state = ckpt.get('state_dict', ckpt)
-    state = {k[len(prefix) + 1:]: v for k, v in state.items()
-             if k.startswith(prefix + '.')}
-    try:
-        encoder.load_state_dict(state, strict=True)
-    except RuntimeError as exc:
-        detail = ' '.join(str(exc).split())[:300]
-        raise DataError(f'{checkpoint}: its {prefix}.* weights do not fit '
-                        f'the config\'s {type(encoder).__name__} ({detail})'
-                        ) from exc
-    return ckpt.get('meta') or {}
-
-
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Evaluate every checkpoint, print one line each, write ``--out``."""
     args = parse_args(argv)
     with friendly_errors('eval_representation.py'):
-        from aqa_mm.engine.hooks.representation_eval_hook import encoder_of
+        from aqa_mm.models.utils.backbone_weights import (
+            backbone_of, load_backbone_weights)
         from aqa_mm.registry import HOOKS, MODELS
         from aqa_mm.utils import (atomic_write_text, load_config,
                                   merge_cfg_options, register_all_modules)
@@ -115,11 +91,11 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         merge_cfg_options(cfg, args.cfg_options)
         hook = HOOKS.build(hook_config(cfg, args))
         model = MODELS.build(cfg.model)
-        prefix, encoder = encoder_of(model)
+        backbone = backbone_of(model)[1]
         report = dict(config=args.config, k=hook.k,
                       temperature=hook.temperature, results=[])
         for path in args.checkpoints:
-            meta = load_encoder(encoder, prefix, path)
+            meta = load_backbone_weights(backbone, path)
             start = time.perf_counter()
             result = hook.evaluate(model)    # the hook's own evaluation
             result.update(checkpoint=path, epoch=meta.get('epoch'),

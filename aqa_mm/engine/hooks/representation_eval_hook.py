@@ -1,7 +1,7 @@
-"""RepresentationEvalHook: kNN and linear-probe top-1 of the encoder while
+"""RepresentationEvalHook: kNN and linear-probe top-1 of the backbone while
 it is being pretrained without labels.
 
-Every ``interval`` epochs (and after the last), the encoder's pooled
+Every ``interval`` epochs (and after the last), the backbone's pooled
 features of a labelled reference set and of a test set (both through the
 test pipeline) go through :func:`aqa_mm.evaluation.evaluate_representation`.
 The numbers are a tracking signal (which epochs learn useful features), not
@@ -16,7 +16,7 @@ and ``--resume`` and :class:`EpochSeedHook` stay exact.
 Distributed training: every rank evaluates the full sets (a sequential,
 unsharded loader; NW-UCLA's 1,484 sequences take 60-120 s on one CPU
 thread) and only rank 0 logs. No collective is involved, so ranks cannot
-deadlock on it, and the ranks' identical encoders give identical numbers.
+deadlock on it, and the ranks' identical backbones give identical numbers.
 """
 import random
 import time
@@ -28,11 +28,11 @@ import torch
 from mmengine.dataset import RepeatDataset, pseudo_collate
 from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
 from aqa_mm.evaluation.representation_eval import evaluate_representation
+from aqa_mm.models.utils.backbone_weights import backbone_of
 from aqa_mm.registry import DATASETS, HOOKS
 
 
@@ -71,26 +71,6 @@ def build_eval_loader(dataset: Union[dict, Dataset], batch_size: int = 32,
                       num_workers=num_workers, collate_fn=pseudo_collate)
 
 
-def encoder_of(model: nn.Module) -> Tuple[str, nn.Module]:
-    """The feature extractor of a (possibly wrapped) model.
-
-    Args:
-        model (nn.Module): E.g. an ``SMEPretrainer`` or a recognizer,
-            optionally DDP-wrapped.
-
-    Returns:
-        tuple[str, nn.Module]: Attribute name (``'encoder'`` or
-        ``'backbone'``, the state-dict prefix) and the module.
-    """
-    if is_model_wrapper(model):
-        model = model.module
-    for name in ('encoder', 'backbone'):
-        if isinstance(getattr(model, name, None), nn.Module):
-            return name, getattr(model, name)
-    raise AttributeError(f'{type(model).__name__} has neither an encoder nor '
-                         'a backbone to evaluate')
-
-
 def training_passes(dataset, epochs: int) -> Optional[int]:
     """Passes over the data after ``epochs`` epochs of a RepeatDataset.
 
@@ -112,7 +92,7 @@ def training_passes(dataset, epochs: int) -> Optional[int]:
 
 @HOOKS.register_module()
 class RepresentationEvalHook(Hook):
-    """Log kNN and linear-probe top-1 of the encoder every few epochs.
+    """Log kNN and linear-probe top-1 of the backbone every few epochs.
 
     Scalars ``knn/top1``, ``probe/top1`` (percent) and, for a RepeatDataset
     training set, ``passes`` go to the visualizer (``vis_data/scalars.json``)
@@ -156,7 +136,7 @@ class RepresentationEvalHook(Hook):
         self._loaders: Optional[Tuple[DataLoader, DataLoader]] = None
 
     def evaluate(self, model: nn.Module) -> dict:
-        """Evaluate the model's encoder (loaders are built on first use).
+        """Evaluate the model's backbone (loaders are built on first use).
 
         Args:
             model (nn.Module): The runner's model, possibly wrapped.
@@ -168,7 +148,7 @@ class RepresentationEvalHook(Hook):
             self._loaders = tuple(
                 build_eval_loader(ds, self.batch_size, self.num_workers)
                 for ds in self.datasets)
-        return evaluate_representation(encoder_of(model)[1], *self._loaders,
+        return evaluate_representation(backbone_of(model)[1], *self._loaders,
                                        k=self.k, temperature=self.temperature,
                                        probe=self.probe)
 

@@ -7,6 +7,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 from aqa_mm.registry import WEIGHT_INITIALIZERS
 from aqa_mm.utils.checkpoint import checkpoint_safe_globals
 from aqa_mm.utils.cli import UserError
+from .backbone_weights import read_state_dict, strip_prefix
 
 _SHOWN = 8
 
@@ -30,13 +31,15 @@ class StrictPretrainedInit:
     Use in a config as::
 
         init_cfg=dict(type='StrictPretrained', checkpoint=PATH,
-                      prefix='encoder.')
+                      prefix='backbone.')
 
     Args:
         checkpoint (str): Path or URL of the checkpoint.
         prefix (str, optional): Only keys starting with it are used, with the
-            prefix removed (e.g. ``'encoder.'`` for an ``SMEPretrainer``
-            checkpoint). Defaults to None (all keys).
+            prefix removed (e.g. ``'backbone.'``). Its old and new names
+            (``'encoder.'`` / ``'backbone.'``, see
+            :data:`aqa_mm.utils.checkpoint.OLD_PREFIXES`) are accepted too.
+            Defaults to None (all keys).
         ignore_missing (Sequence[str]): Key prefixes of the module that may
             stay uninitialised (e.g. a new head). Defaults to ().
         ignore_unexpected (Sequence[str]): Key prefixes (after ``prefix``
@@ -73,14 +76,11 @@ class StrictPretrainedInit:
             ckpt = _load_checkpoint(self.checkpoint,
                                     map_location=self.map_location,
                                     logger='current')
-        state = (ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict)
-                 else ckpt)
+        state = read_state_dict(ckpt, self.checkpoint)
         if self.prefix:
-            state = {k[len(self.prefix):]: v for k, v in state.items()
-                     if k.startswith(self.prefix)}
-            if not state:
-                raise UserError(f'{self.checkpoint}: no key starts with '
-                                f'prefix {self.prefix!r}')
+            # the old and new names of a prefix (encoder. / backbone.) are
+            # one: checkpoints from before a rename still load
+            state = strip_prefix(state, [self.prefix], self.checkpoint)[1]
         own = module.state_dict()
         missing = [k for k in own if k not in state
                    and not k.startswith(self.ignore_missing)

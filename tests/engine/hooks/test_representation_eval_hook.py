@@ -178,14 +178,7 @@ def test_preserved_rng_state_restores_every_generator():
                      float(torch.rand(())))
 
 
-def test_encoder_of_and_bad_arguments():
-    model = ToyModel()
-    assert hook_module.encoder_of(model) == ('encoder', model.encoder)
-    backbone = nn.Module()
-    backbone.backbone = nn.Linear(1, 1)
-    assert hook_module.encoder_of(backbone)[0] == 'backbone'
-    with pytest.raises(AttributeError, match='neither an encoder'):
-        hook_module.encoder_of(nn.Linear(1, 1))
+def test_bad_arguments():
     with pytest.raises(ValueError, match='interval >= 1'):
         RepresentationEvalHook(dict(), dict(), interval=0)
 
