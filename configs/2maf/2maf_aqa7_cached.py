@@ -1,7 +1,7 @@
 # 2M-AF on AQA-7 ("All") on cached features: the PFM head alone, trained in
 # seconds on the features tools/cache_features.py wrote from
-# configs/2maf/2maf_aqa7.py (see there). Features computed elsewhere (any two
-# (N, C) arrays per split): tools/import_features.py.
+# configs/2maf/2maf_aqa7.py (see there). Features computed elsewhere (any
+# two (N, C) arrays per split): tools/import_features.py.
 _base_ = ['./2maf_aqa7.py']
 
 feature_dir = 'work_dirs/2maf_aqa7/features'

@@ -1,47 +1,16 @@
-# 2M-AF on MMFS-63 (63 figure-skating classes, 3,959 / 956; skeleton window
-# 256 as in the authors' code; videos on request from the dataset authors,
-# see docs/data_preparation.md), end to end with frozen stream backbones; see
-# 2maf_aqa7.py for the recipe.
-# RGB: 10 clips of 16 frames spread evenly over the video, 224 px, through
-# the Kinetics-400 I3D of 2maf_aqa7.py (or a finetuned RGB stream, as there).
-_base_ = ['./2maf_aqa7.py']
+# 2M-AF on MMFS-63 (63 figure-skating classes, 3,959 / 956), end to end with
+# frozen stream backbones, the recipe of 2maf_aqa7.py: the SME-GCN of
+# configs/sme_gcn/finetune_mmfs63.py over a 256-frame window (as in the
+# authors' code) and the Kinetics-400 I3D over 10 clips spread over the
+# video. Cached features: 2maf_mmfs63_cached.py (see 2maf_aqa7.py).
+_base_ = [
+    '../_base_/default_runtime.py',
+    '../_base_/models/2maf_two_stream.py',
+    '../_base_/datasets/mmfs63_two_stream.py',
+    '../_base_/schedules/adam_100e.py',
+]
 
-data_root = 'data/mmfs63'
-ann_file = f'{data_root}/mmfs63.pkl'
 skeleton_checkpoint = 'work_dirs/finetune_mmfs63/epoch_100.pth'
-target_range = (0.0, 100.0)
-
-skeleton_pipeline = [
-    dict(type='PreNormalize2D'),
-    dict(type='GenSkeFeat', dataset='coco', feats=['j']),
-    dict(type='UniformSampleFrames', clip_len=256, num_clips=1,
-         test_mode=True),
-    dict(type='PoseDecode'),
-    dict(type='TemporalMask', mask_ratio=0.0, center_joint=8),
-    dict(type='FormatGCNInput', num_person=1),
-]
-rgb_pipeline = [
-    dict(type='DecordClips', clip_len=16, num_clips=10, clip_stride=None),
-    dict(type='Resize', scale=(455, 256), keep_ratio=False),
-    dict(type='CenterCrop', crop_size=224),
-    dict(type='FormatShape', input_format='NCTHW'),
-]
-pipeline = [
-    dict(type='StreamPipeline', keys=('keypoint', ), hide_keys=('imgs', ),
-         transforms=skeleton_pipeline),
-    dict(type='StreamPipeline', keys=('imgs', ),
-         hide_keys=('keypoint', 'keypoint_score'), transforms=rgb_pipeline),
-    dict(type='PackAQAInputs', collect_keys=('imgs', 'keypoint'))
-]
-train_pipeline = pipeline[:-1] + [
-    dict(type='NormalizeScore', ann_file=ann_file, split='train',
-         target_range=target_range), pipeline[-1]]
-train_dataloader = dict(
-    dataset=dict(ann_file=ann_file, data_prefix=dict(video=data_root),
-                 pipeline=train_pipeline))
-val_dataloader = dict(
-    dataset=dict(ann_file=ann_file, data_prefix=dict(video=data_root),
-                 pipeline=pipeline))
-test_dataloader = val_dataloader
 model = dict(
     skeleton_backbone=dict(init_cfg=dict(checkpoint=skeleton_checkpoint)))
+default_hooks = dict(checkpoint=dict(interval=10))

@@ -1,24 +1,27 @@
-# 2M-AF on MTL-AQA on cached features (PFM head only): the AQA-7 cached
-# config with this dataset's files. Features from
-#   python tools/cache_features.py configs/2maf/2maf_mtl_aqa.py \
-#       --out-dir work_dirs/2maf_mtl_aqa/features
-# Target = the final score; R-l2 over the training range 0-102.6.
-_base_ = ['./2maf_aqa7_cached.py']
+# 2M-AF on MTL-AQA (final score) on cached features: the PFM head alone,
+# trained in seconds on the features tools/cache_features.py wrote from
+# configs/2maf/2maf_mtl_aqa.py (see there). Features computed elsewhere (any
+# two (N, C) arrays per split): tools/import_features.py.
+_base_ = ['./2maf_mtl_aqa.py']
 
-ann_file = 'data/mtl_aqa/mtl_aqa.pkl'
 feature_dir = 'work_dirs/2maf_mtl_aqa/features'
-train_pipeline = [
+pipeline = [
     dict(type='LoadAQAFeatures', streams=('skeleton', 'rgb')),
-    dict(type='NormalizeScore', ann_file=ann_file, split='train',
-         target_range=(0.0, 100.0)),
     dict(type='PackAQAInputs', collect_keys=('feat_skeleton', 'feat_rgb'))
 ]
+train_pipeline = pipeline[:-1] + [
+    dict(type='NormalizeScore', ann_file={{_base_.ann_file}}, split='train',
+         target_range={{_base_.target_range}}), pipeline[-1]]
 train_dataloader = dict(
-    dataset=dict(ann_file=ann_file,
-                 data_prefix=dict(video='data/mtl_aqa', feature=feature_dir),
+    num_workers=0, persistent_workers=False,
+    dataset=dict(modality='Feature', data_prefix=dict(feature=feature_dir),
                  pipeline=train_pipeline))
 val_dataloader = dict(
-    dataset=dict(ann_file=ann_file,
-                 data_prefix=dict(video='data/mtl_aqa',
-                                  feature=feature_dir)))
+    num_workers=0, persistent_workers=False,
+    dataset=dict(modality='Feature', data_prefix=dict(feature=feature_dir),
+                 pipeline=pipeline))
 test_dataloader = val_dataloader
+model = dict(
+    skeleton_backbone=None,
+    rgb_backbone=None,
+    data_preprocessor=dict(type='MultiInputDataPreprocessor'))

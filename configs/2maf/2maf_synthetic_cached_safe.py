@@ -1,11 +1,21 @@
-# 2M-AF with cross-fitted labels and the safe fallback (beyond the paper).
-# One fold of the training split (class-stratified, 20 %) is held out as the
-# validation set; after each validation PFMFallbackHook compares the
-# selector with always using the better stream on it and falls back when
-# the selector is worse. The test split is only used by tools/test.py.
-_base_ = ['./2maf_synthetic_cached_crossfit.py']
+# 2M-AF with cross-fitted labels (as 2maf_synthetic_cached_crossfit.py) and
+# the safe fallback (beyond the paper). One fold of the training split
+# (class-stratified, 20 %) is held out as the validation set; after each
+# validation PFMFallbackHook compares the selector with always using the
+# better stream on it and falls back when the selector is worse. The test
+# split is only used by tools/test.py.
+_base_ = ['./2maf_synthetic_cached.py']
+
+model = dict(head=dict(preference='given'))
+train_pipeline = [
+    dict(type='LoadAQAFeatures', streams=('skeleton', 'rgb'),
+         preference_file='work_dirs/quickstart/2maf/features/'
+         'preferences_k5_s0.pkl'),
+    dict(type='PackAQAInputs', collect_keys=('feat_skeleton', 'feat_rgb'))
+]
 holdout = dict(num_folds=5, fold=0, seed=0)
-train_dataloader = dict(dataset=dict(holdout=dict(holdout, part='train')))
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline,
+                                     holdout=dict(holdout, part='train')))
 val_dataloader = dict(dataset=dict(split='train',
                                    holdout=dict(holdout, part='val')))
 test_dataloader = dict(

@@ -4,7 +4,10 @@
 # testing, 4 grade queries, 2 decoder layers, dropout 0.7, triplet λ 0.5,
 # margin 1, SGD lr 0.01 (momentum 0.9, weight decay 1e-4), batch 32, cosine
 # decay to lr·0.01 over 320 epochs (400 for PCS).
-_base_ = ['../_base_/default_runtime.py', './_base_/fisv_features.py']
+_base_ = [
+    '../_base_/default_runtime.py',
+    '../_base_/datasets/fisv_features.py',
+]
 
 clip_num = 124
 max_epochs = 320

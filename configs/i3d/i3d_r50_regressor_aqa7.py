@@ -5,6 +5,7 @@
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/datasets/aqa7_rgb.py',
+    '../_base_/schedules/adam_200e.py',
 ]
 
 model = dict(
@@ -42,14 +43,3 @@ load_from = ('https://download.openmmlab.com/mmaction/v1.0/recognition/i3d/'
              'i3d_imagenet-pretrained-r50_8xb8-32x2x1-100e_kinetics400-rgb/'
              'i3d_imagenet-pretrained-r50_8xb8-32x2x1-100e_kinetics400-rgb_'
              '20220812-e213c223.pth')
-
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=200, val_interval=10)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-
-optim_wrapper = dict(
-    optimizer=dict(type='Adam', lr=1e-3, weight_decay=0.0),
-    paramwise_cfg=dict(custom_keys=dict(backbone=dict(lr_mult=0.1))))
-param_scheduler = []  # constant lr, as CoRe
-# lr above is for a total batch of 4 videos (1 GPU x 4)
-auto_scale_lr = dict(enable=False, base_batch_size=4)

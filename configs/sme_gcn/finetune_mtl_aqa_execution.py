@@ -8,16 +8,10 @@
 _base_ = ['./finetune_mtl_aqa.py']
 
 ann_file = 'data/mtl_aqa/mtl_aqa_execution.pkl'
+# the score ranges of NormalizeScore come from this annotation file too
 train_pipeline = [
-    dict(type='PreNormalize2D'),
-    dict(type='GenSkeFeat', dataset='coco', feats=['j']),
-    dict(type='UniformSampleFrames', clip_len=103),
-    dict(type='PoseDecode'),
-    dict(type='TemporalMask', mask_ratio=0.0, center_joint=8),
-    dict(type='FormatGCNInput', num_person=1),
-    dict(type='NormalizeScore', ann_file=ann_file, split='train',
-         target_range=(0.0, 100.0)),
-    dict(type='PackAQAInputs')
+    dict(step, ann_file=ann_file) if step.type == 'NormalizeScore' else step
+    for step in _base_.train_pipeline
 ]
 train_dataloader = dict(
     dataset=dict(ann_file=ann_file, pipeline=train_pipeline))

@@ -1,38 +1,8 @@
-# SME-GCN InfoNCE pretraining on MMFS-63 skeletons (paper §3.1):
-# T = 256 (the authors' window), r_m = 0.38, full CTR-GCN width. Data:
-# the released skeletons + tools/data/mmfs63/convert_mmfs63.py
-# (docs/data_preparation.md). Change `data_root` here, or pass
-# --cfg-options train_dataloader.dataset.ann_file=PATH.
-_base_ = ['./pretrain_synthetic.py']
-
-data_root = 'data/mmfs63'
-ann_file = f'{data_root}/mmfs63.pkl'
-clip_len = 256     # frames sampled per sequence (variable length)
-mask_ratio = 0.38  # 97 frames masked, 159 kept
-window = 2         # half-window k of Eq. 2 (not given in the paper)
-center_joint = 8   # the paper's centre joint for HRNet
-
-train_pipeline = [
-    dict(type='PreNormalize2D'),
-    dict(type='GenSkeFeat', dataset='coco', feats=['j']),
-    dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=1),
-    dict(type='PoseDecode'),
-    dict(type='VarianceMask', mask_ratio=mask_ratio, window=window,
-         center_joint=center_joint, out_key='keypoint_var'),
-    dict(type='TemporalMask', mask_ratio=mask_ratio,
-         center_joint=center_joint, out_key='keypoint_tem'),
-    dict(type='PackAQAInputs', collect_keys=('keypoint_var', 'keypoint_tem'))
-]
-train_dataloader = dict(
-    dataset=dict(ann_file=ann_file, pipeline=train_pipeline))
-
-model = dict(encoder=dict(base_channels=64, out_channels=256))  # paper width
-
-# The paper gives no pretraining schedule; 100 epochs of AdamW is ours.
-train_cfg = dict(max_epochs=100)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=5,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=95, eta_min=1e-5, by_epoch=True,
-         begin=5, end=100)
+# SME-GCN InfoNCE pretraining on MMFS-63 skeletons (paper §3.1): T = 256
+# (the authors' window), r_m = 0.38, the full CTR-GCN width, 100 epochs.
+_base_ = [
+    '../_base_/default_runtime.py',
+    '../_base_/models/sme_gcn_pretrainer.py',
+    '../_base_/datasets/mmfs63_pose_pretrain.py',
+    '../_base_/schedules/adamw_cosine_100e_pretrain.py',
 ]

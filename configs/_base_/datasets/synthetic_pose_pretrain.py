@@ -1,8 +1,9 @@
-# SME-GCN self-supervised pretraining data on the built-in SYNTHETIC set:
-# every training sequence gives two masked views (paper §3.1), the variance
-# mask (Eq. 1-3) and the temporal (interval) mask, encoded by one siamese
-# encoder. Only the train split is used: pretraining on test skeletons would
-# leak the test set into the encoder, even without labels.
+# The built-in SYNTHETIC set for SME-GCN pretraining (paper §3.1), the small
+# variant of the real sets' *_pose_pretrain.py: every training sequence
+# gives two masked views, the variance mask (Eq. 1-3) and the temporal
+# (interval) mask, encoded by one siamese encoder. Only the train split is
+# used: pretraining on test skeletons would leak the test set into the
+# encoder, even without labels.
 dataset_type = 'AQADataset'
 data_root = 'data/synthetic'
 ann_file = f'{data_root}/synthetic_aqa.pkl'
@@ -32,5 +33,5 @@ train_dataloader = dict(
     dataset=dict(type=dataset_type, ann_file=ann_file, split='train',
                  pipeline=train_pipeline))
 # no validation: there is no label-free metric to select on
-val_dataloader = val_evaluator = val_cfg = None
-test_dataloader = test_evaluator = test_cfg = None
+val_dataloader = val_evaluator = None
+test_dataloader = test_evaluator = None

@@ -5,8 +5,9 @@
 #       --labels train=FIS_V/train.txt --labels test=FIS_V/test.txt \
 #       --score TES --out-dir data/fisv          # and again with --score PCS
 # which writes data/fisv/{fisv_tes.pkl, fisv_pcs.pkl, features/}. Elsewhere:
-# --cfg-options train_dataloader.dataset.ann_file=... (see docs/fisv.md), or
-# benchmarks/bench_fisv.py --data-root, which sets every path.
+# --cfg-options train_dataloader.dataset.ann_file=... (see
+# projects/fisv/README.md), or projects/fisv/run.py --data-root, which sets
+# every path.
 dataset_type = 'AQADataset'
 data_root = 'data/fisv'
 ann_file = f'{data_root}/fisv_tes.pkl'
