@@ -13,7 +13,10 @@ Model selection never looks at the test set:
   checkpoint is tested;
 - ``select='val'``: the config's validation split (which must not be the
   test split: carve one out of train) picks the best checkpoint
-  (``save_best`` on ``best_metric``), which is tested once.
+  (``save_best`` on ``best_metric``), which is tested once;
+- ``select='last', validate=True``: validation runs (for hooks that decide
+  on the validation split, e.g. PFM's safe fallback) but the last epoch's
+  checkpoint is tested.
 
 Runs go through the same mmengine Runner as ``tools/train.py`` and
 ``tools/test.py``, in this process, one after another.
@@ -56,6 +59,9 @@ class TrainRun:
         best_metric (str): Validation metric for ``select='val'``, higher
             is better.
         deterministic (bool): ``randomness.deterministic``.
+        validate (bool, optional): Run the config's validation during
+            training. Defaults to ``select == 'val'``; ``select='val'``
+            needs it.
     """
     config: str
     work_dir: str
@@ -65,11 +71,17 @@ class TrainRun:
     test: bool = True
     best_metric: str = 'aqa/spearman'
     deterministic: bool = False
+    validate: Optional[bool] = None
 
     def __post_init__(self) -> None:
         if self.select not in SELECTIONS:
             raise UserError(f'select must be one of {SELECTIONS}, got '
                             f'{self.select!r} (run {self.work_dir})')
+        if self.validate is None:
+            self.validate = self.select == 'val'
+        if self.select == 'val' and not self.validate:
+            raise UserError(f'select="val" needs validate=True (run '
+                            f'{self.work_dir})')
 
 
 def read_launch_result(work_dir: str) -> Optional[dict]:
@@ -107,12 +119,12 @@ def _stage_config(run: TrainRun, stage: str) -> Config:
     if stage == 'train':
         cfg.work_dir = run.work_dir
         cfg.resume, cfg.load_from = True, None
-        if run.select == 'last':
+        if not run.validate:
             cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-        else:
-            if not cfg.get('val_dataloader'):
-                raise UserError(f'{run.config}: select="val" needs a '
-                                'val_dataloader (a split carved out of train)')
+        elif not cfg.get('val_dataloader'):
+            raise UserError(f'{run.config}: validation needs a '
+                            'val_dataloader (a split carved out of train)')
+        if run.select == 'val':
             cfg.default_hooks.checkpoint.save_best = run.best_metric
             cfg.default_hooks.checkpoint.rule = 'greater'
     else:

@@ -62,9 +62,23 @@ def test_validation_selection_tests_the_best_checkpoint(tiny, tmp_path):
     assert record['checkpoint'].startswith('best_aqa_spearman_epoch_')
 
 
+@pytest.mark.slow
+def test_validate_but_test_the_last_checkpoint(tiny, tmp_path):
+    work = str(tmp_path / 'run')
+    launch(TrainRun(tiny, work, validate=True,
+                    cfg_options={'train_cfg.val_interval': 1}))
+    record = read_launch_result(work)
+    assert record['checkpoint'] == 'epoch_2.pth' and record['validate']
+    assert not glob.glob(os.path.join(work, 'best_*.pth'))
+    scalars = glob.glob(os.path.join(work, '2*', 'vis_data', 'scalars.json'))
+    assert 'aqa/spearman' in open(scalars[0]).read()
+
+
 def test_bad_selection_and_result_files_are_named(tmp_path):
     with pytest.raises(UserError, match='select'):
         TrainRun('c.py', str(tmp_path), select='best_on_test')
+    with pytest.raises(UserError, match='validate=True'):
+        TrainRun('c.py', str(tmp_path), select='val', validate=False)
     (tmp_path / launcher.RESULT_FILE).write_text('{not json')
     with pytest.raises(UserError, match=launcher.RESULT_FILE):
         read_launch_result(str(tmp_path))
