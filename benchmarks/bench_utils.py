@@ -134,4 +134,5 @@ def run_meta(script: str, argv: Sequence[str]) -> dict:
 def write_json(record: dict, out: str) -> None:
     """Write ``record`` to ``out`` atomically and say where."""
     atomic_write_text(json.dumps(record, indent=2) + '\n', out)
-    print(f'\nwritten to {relative(out)}')
+    inside = Path(out).resolve().is_relative_to(ROOT)
+    print(f'\nwritten to {relative(out) if inside else out}')

@@ -1,249 +1,228 @@
-"""Run the GPU check's steps, each timed, and write what they gave.
+"""One check of aqa_mm on a GPU: the speed benchmarks at short settings and
+a short training, on ``--device cuda``.
 
-Called by benchmarks/gpu_check.sh (which installs the wheels first)::
+    python benchmarks/gpu_check.py --device cuda [--only STEP ...]
+        [--epochs 5] [--timeout-s 600] [--out FILE] [--work DIR]
+    python benchmarks/gpu_check.py --dry-run     # the same steps, tiny, CPU
 
-    python benchmarks/gpu_check.py OUT_DIR [--dry-run [--checks-only]]
-        [--only STEP ...] [--deadline-s 470] [--work DIR] [--install-log FILE]
+Steps, each a list of commands run in the repository root, one after
+another (a command that fails or runs past ``--timeout-s`` is recorded, and
+the check goes on):
 
-Writes at most four files into OUT_DIR, none in folders (the device tool
-brings back 8 files at most): ``gpu_check.json`` (environment, every
-step's commands, status, seconds, error tail and metrics),
-``gpu_check.log`` (every command's output, one after the other),
-``gpu_check.md`` (one line per step) and ``work.tar.gz`` (the benchmark
-JSONs, training scalars, test XML and poses; no checkpoints). Work files
-go to a fresh temporary folder. A failed or timed-out step is recorded and
-the next one runs; a step that would start past the deadline is skipped.
+* ``tests``: the model tests that follow ``AQA_TEST_DEVICE`` (SMEGCN, the SME
+  pretrainer, the two-stream data preprocessor, the I3D benchmark) on the
+  device; the dry run only collects them;
+* ``encoder``: ``bench_encoder_throughput.py``, the finetuning and the
+  pretraining step, float32 and AMP;
+* ``i3d``: ``bench_i3d_inference.py``, float32 and AMP;
+* ``2maf``: ``bench_2maf.py`` under AMP;
+* ``pose``: ``bench_pose_extraction.py``, HRNet on the device (skipped
+  without ``$AQA_DATA_DIR/videos/demo_skeleton.mp4``);
+* ``train``: the built-in synthetic set, then ``tools/train.py``: SME-GCN
+  pretraining, and finetuning from it with validation, in float32 and, on
+  CUDA, with ``--amp``.
 
-``--dry-run`` (CPU): checks the wheel folder and the size of what travels,
-runs every step's checks (tools' ``--help``, configs with the steps'
-``--cfg-options``, ``pytest --collect-only``), then the steps in their
-tiny CPU mode; ``--checks-only`` stops after the checks. Exit status: 0
-when every step (or check) passed, 1 otherwise.
+Writes ``benchmarks/results/gpu_check.json`` (the dry run: ``gpu_check.json``
+in the work folder): the device (the card's name), the versions, and per
+step its commands (status, seconds, the end of a failed one's output) and
+metrics (the benchmarks' medians and ratios; the runs' losses, peak memory
+and Spearman). The commands' output goes to ``WORK/logs/``. Exit status 0
+when every step passed.
 """
 import argparse
+import importlib.metadata as metadata
 import json
+import math
 import os
 import signal
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional
 
-import gpu_check_wheels as wheels
-from gpu_check_metrics import headline
-from gpu_check_steps import Command, Context, Step, build_steps
+import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-XTCOCOTOOLS_SITE = Path('/tmp/site_xtcocotools')
-LOG_CHARS = 200_000  # per command, in gpu_check.log (head and tail kept)
+from aqa_mm.evaluation.results import read_scalars
+
+if __package__:  # imported as benchmarks.gpu_check
+    from .bench_utils import RESULTS, ROOT, check_device, run_meta, write_json
+    from .gpu_check_steps import STEPS, Command, Plan, build_steps
+else:  # run as a script: benchmarks/ is on sys.path
+    from bench_utils import RESULTS, ROOT, check_device, run_meta, write_json
+    from gpu_check_steps import STEPS, Command, Plan, build_steps
 
 
-def run_command(cmd: Command, timeout: float, work: Path,
-                log) -> Tuple[Dict[str, object], str]:
-    """Run ``cmd`` in the repository root; kill its process group at
-    ``timeout``. Its output goes to ``log`` (shortened) and comes back."""
-    env = dict(os.environ, PYTHONUNBUFFERED='1', **cmd.env)
-    out_path = work / 'logs' / f'{cmd.label.replace(" ", "_")}.log'
-    out_path.parent.mkdir(exist_ok=True)
+def run_command(cmd: Command, timeout: float, logs: Path) -> dict:
+    """Run ``cmd`` in the repository root, its output to ``logs``; its
+    process group is killed at ``timeout`` seconds."""
+    log = logs / f'{cmd.label}.log'
     start = time.perf_counter()
-    with open(out_path, 'w') as out:
-        proc = subprocess.Popen(cmd.argv, cwd=ROOT, env=env, stdout=out,
+    with open(log, 'w') as out:
+        proc = subprocess.Popen(cmd.argv, cwd=ROOT, stdout=out,
                                 stderr=subprocess.STDOUT,
+                                env=dict(os.environ, **cmd.env),
                                 start_new_session=True)
         try:
-            rc, status = proc.wait(timeout=max(timeout, 1)), None
+            status = 'ok' if proc.wait(timeout=timeout) == 0 else 'failed'
         except subprocess.TimeoutExpired:
-            for sig in (signal.SIGTERM, signal.SIGKILL):
-                try:
-                    os.killpg(proc.pid, sig)
-                    proc.wait(timeout=10)
-                    break
-                except (ProcessLookupError, subprocess.TimeoutExpired):
-                    continue
-            rc, status = proc.returncode, 'timeout'
-    seconds = time.perf_counter() - start
-    text = out_path.read_text(errors='replace')
-    shown = text if len(text) <= LOG_CHARS else (
-        text[:LOG_CHARS // 4] + '\n[... cut ...]\n'
-        + text[-LOG_CHARS * 3 // 4:])
-    log.write(f'\n===== {cmd.label} (rc {rc}, {seconds:.1f} s): '
-              f'{" ".join(cmd.argv)[:1000]}\n{shown}\n')
-    log.flush()
-    result = dict(label=cmd.label, argv=cmd.argv, rc=rc,
-                  seconds=round(seconds, 2),
-                  status=status or ('ok' if rc == 0 else 'failed'))
-    if result['status'] != 'ok':
-        result['error'] = text.strip().splitlines()[-15:]
-    return result, text
-
-
-def run_step(step: Step, commands: List[Command], deadline: float,
-             work: Path, log, precheck: Optional[str] = None) -> dict:
-    """Run ``commands`` of ``step`` within its budget and the deadline."""
-    record = dict(name=step.name, what=step.what, budget_s=step.budget_s,
-                  commands=[])
-    left = deadline - time.monotonic()
-    if precheck or left < min(step.budget_s, 20):
-        record.update(status='skipped', reason=precheck or
-                      f'only {left:.0f} s left before the deadline')
-        return record
-    end = time.monotonic() + min(step.budget_s, left)
-    start, outputs = time.perf_counter(), {}
-    for cmd in commands:
-        if cmd.skip:
-            record['commands'].append(dict(label=cmd.label, status='skipped',
-                                           reason=cmd.skip))
-            continue
-        result, outputs[cmd.label] = run_command(
-            cmd, end - time.monotonic(), work, log)
-        record['commands'].append(result)
-    record['seconds'] = round(time.perf_counter() - start, 2)
-    states = {c['status'] for c in record['commands']}
-    record['status'] = ('timeout' if 'timeout' in states else 'failed'
-                        if 'failed' in states else 'ok')
-    try:
-        record['metrics'] = step.metrics(work, outputs)
-    except Exception as exc:  # one bad output must not hide the others
-        record['metrics_error'] = f'{type(exc).__name__}: {exc}'
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            status = 'timeout'
+    record = dict(label=cmd.label, rc=proc.returncode, status=status,
+                  seconds=round(time.perf_counter() - start, 2))
+    if status != 'ok':
+        record['error'] = log.read_text(errors='replace').splitlines()[-15:]
     return record
 
 
-def start_xtcocotools_build(log) -> Optional[subprocess.Popen]:
-    """Build the carried xtcocotools sdist in the background (mmpose.apis
-    imports it; no cp312 wheel exists). None when nothing is to build."""
-    sdists = sorted((wheels.WHEEL_DIR).glob('xtcocotools-*.tar.gz'))
-    if not sdists:
-        return None
-    log.write(f'\n===== building {sdists[0].name} in the background\n')
-    return subprocess.Popen(
-        [sys.executable, '-m', 'pip', 'install', '-q', '--no-index',
-         '--no-deps', '--no-build-isolation', '--no-cache-dir', '--target',
-         str(XTCOCOTOOLS_SITE), str(sdists[0])],
-        stdout=open(XTCOCOTOOLS_SITE.with_suffix('.log'), 'w'),
-        stderr=subprocess.STDOUT, start_new_session=True)
+def summary(data, keep=('device', 'hrnet_device', 'results', 'ratios',
+                         'latency', 'training')):
+    """What a benchmark JSON measured (``keep``), without its per-repeat
+    series."""
+    if isinstance(data, dict):
+        return {k: summary(v, None) for k, v in data.items()
+                if (keep is None or k in keep) and k != 'runs'
+                and not (isinstance(v, list) and v
+                         and isinstance(v[0], (int, float)))}
+    if isinstance(data, list):
+        return [summary(v, None) for v in data]
+    return data
 
 
-def wait_xtcocotools(build: Optional[subprocess.Popen], timeout: float,
-                     log) -> Optional[str]:
-    """None when xtcocotools is importable for the pose step, else why not."""
-    if build is None:
-        return 'no xtcocotools sdist in .whl/ (mmpose.apis imports it)'
-    try:
-        rc = build.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return f'xtcocotools build still running after {timeout:.0f} s'
-    text = XTCOCOTOOLS_SITE.with_suffix('.log').read_text(errors='replace')
-    log.write(f'\n===== xtcocotools build (rc {rc})\n{text}\n')
-    if rc != 0:
-        return ('xtcocotools did not build here, so mmpose.apis cannot be '
-                f'imported: {" | ".join(text.strip().splitlines()[-3:])}')
-    return None
+def run_summary(work_dir: Path) -> dict:
+    """Losses, peak CUDA MiB (mmengine's ``memory``) and the last
+    Spearman of one training run."""
+    losses = [r['loss'] for r in read_scalars(str(work_dir), 'loss').values()]
+    memory = [r['memory'] for r in read_scalars(str(work_dir),
+                                                'memory').values()]
+    rho = [r['aqa/spearman']
+           for r in read_scalars(str(work_dir), 'aqa/spearman').values()]
+    return dict(first_loss=losses[0] if losses else None,
+                last_loss=losses[-1] if losses else None,
+                all_finite=bool(losses) and all(map(math.isfinite, losses)),
+                max_memory_mib=max(memory) if memory else None,
+                spearman=rho[-1] if rho else None)
+
+
+def metrics(name: str, commands: List[Command], records: List[dict],
+            work: Path) -> dict:
+    """What a step's commands measured (empty where they wrote nothing)."""
+    if name == 'tests':
+        tail = records[0].get('error') or (work / 'logs' / 'pytest.log'
+                                           ).read_text().splitlines()[-1:]
+        return dict(summary=tail[-1] if tail else None)
+    if name == 'train':
+        return {c.label: run_summary(work / c.label) for c in commands[1:]
+                if not c.skip}
+    return {c.label: summary(json.loads(c.out.read_text()))
+            for c in commands if c.out and c.out.is_file()}
+
+
+def headline(name: str, found: dict) -> str:
+    """One line of a step's metrics for the printed table."""
+    if name == 'train':
+        return '; '.join(
+            f"{k} loss {r['first_loss']:.3g}->{r['last_loss']:.3g}"
+            + (f", rho {r['spearman']:.3f}" if r['spearman'] is not None
+               else '') for k, r in found.items() if r['last_loss'])
+    if name == 'tests':
+        return found.get('summary') or ''
+    if name == '2maf' and found:
+        lat, train = found['2maf']['latency'], found['2maf']['training']
+        return (f"whole forward {lat['2M-AF (whole forward)']['median_s']:.3g}"
+                f" s/video; cached PFM training "
+                f"{train['cached features']['samples_per_s']:.3g} samples/s")
+    if name == 'pose' and found:
+        r = found['pose']['results'][0]
+        return (f"batched / per-frame HRNet {r['speedup']:.2f}x; BlazePose /"
+                f" batched HRNet {r['blazepose_vs_ours']:.2f}x")
+    return '; '.join(f'{key} {value:.2f}x' for bench in found.values()
+                     for key, value in (bench.get('ratios') or {}).items())
 
 
 def environment() -> dict:
-    """Python, torch, CUDA device and the versions of the carried stack."""
-    import importlib.metadata as md
-    import torch
+    """Python, torch, CUDA and the OpenMMLab stack's versions."""
     versions = {}
-    for name in ('numpy', 'mmengine', 'mmcv-lite', 'mmaction2', 'mmpose',
-                 'decord', 'opencv-python-headless', 'setuptools'):
+    for name in ('numpy', 'mmengine', 'mmcv-lite', 'mmaction2', 'mmpose'):
         try:
-            versions[name] = md.version(name)
-        except md.PackageNotFoundError:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
             versions[name] = None
-    cuda = torch.cuda.is_available()
     return dict(python=sys.version.split()[0], torch=torch.__version__,
-                cuda=torch.version.cuda, cuda_available=cuda,
-                device=torch.cuda.get_device_name(0) if cuda else None,
-                cpus=os.cpu_count(), packages=versions)
+                cuda=torch.version.cuda, cpus=os.cpu_count(),
+                packages=versions)
 
 
-def save(out: Path, work: Path, report: dict) -> None:
-    """gpu_check.json, gpu_check.md and work.tar.gz in ``out``."""
-    (out / 'gpu_check.json').write_text(json.dumps(report, indent=2) + '\n')
-    lines = ['| step | status | s | metrics |', '|---|---|---|---|']
-    for s in report['steps']:
-        why = s.get('reason') or s.get('metrics_error') or headline(
-            s['name'], s.get('metrics', {}))
-        lines.append(f"| {s['name']} | {s['status']} | {s.get('seconds', '-')}"
-                     f" | {why} |")
-    (out / 'gpu_check.md').write_text('\n'.join(lines) + '\n')
-    keep = ('.json', '.xml', '.pkl', '.txt', '.log', '.md')
-    with tarfile.open(out / 'work.tar.gz', 'w:gz') as tar:
-        for path in sorted(work.rglob('*')):
-            if path.is_file() and path.suffix in keep and \
-                    path.stat().st_size < 4 * 2**20:
-                tar.add(path, arcname=str(path.relative_to(work)))
+def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
+    """The options; ``--dry-run`` means the CPU and tiny sizes."""
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--device', default=None,
+                   help='cuda, cuda:N (or cpu); the dry run: cpu')
+    p.add_argument('--dry-run', action='store_true',
+                   help='the same steps, tiny, on the CPU')
+    p.add_argument('--only', nargs='+', choices=STEPS, metavar='STEP',
+                   help=f'run these steps only: {", ".join(STEPS)}')
+    p.add_argument('--epochs', type=int, default=None,
+                   help='training epochs per run (default 5; dry run 1)')
+    p.add_argument('--timeout-s', type=float, default=600,
+                   help='seconds before a command is killed')
+    p.add_argument('--out', default=None, help='results JSON (default '
+                   'benchmarks/results/gpu_check.json; dry run: WORK/)')
+    p.add_argument('--work', type=Path, default=None,
+                   help='scratch folder (default: a new temporary one)')
+    args = p.parse_args(argv)
+    if args.dry_run and args.device not in (None, 'cpu'):
+        p.error(f'--dry-run runs on the CPU, not --device {args.device}')
+    args.device = args.device or ('cpu' if args.dry_run else 'cuda')
+    args.torch_device = check_device(p, args.device)
+    args.epochs = args.epochs or (1 if args.dry_run else 5)
+    return args
 
 
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('out_dir', type=Path)
-    parser.add_argument('--dry-run', action='store_true',
-                        help='CPU: checks, then the tiny steps')
-    parser.add_argument('--checks-only', action='store_true',
-                        help='with --dry-run: no tiny steps')
-    parser.add_argument('--only', nargs='+', metavar='STEP',
-                        help='run these steps only')
-    parser.add_argument('--deadline-s', type=float, default=470,
-                        help='no step starts after this many seconds')
-    parser.add_argument('--work', type=Path, default=None,
-                        help='scratch folder (default: a new temporary one)')
-    parser.add_argument('--install-log', type=Path,
-                        help='wheel install output, copied into the log')
-    return parser.parse_args(argv)
+def run_step(name: str, commands: List[Command], plan: Plan,
+             timeout: float) -> dict:
+    """Run a step's commands (skipped ones are recorded as such) and read
+    what they measured."""
+    records, start = [], time.perf_counter()
+    for cmd in commands:
+        record = (dict(label=cmd.label, status='skipped', reason=cmd.skip)
+                  if cmd.skip else
+                  run_command(cmd, timeout, plan.work / 'logs'))
+        records.append(dict(record, argv=[plan.shown(a) for a in cmd.argv]))
+    ran = {r['status'] for r in records} - {'skipped'}
+    return dict(name=name, status=('skipped' if not ran else 'ok'
+                                   if ran == {'ok'} else 'failed'),
+                seconds=round(time.perf_counter() - start, 2),
+                commands=records,
+                metrics=metrics(name, commands, records, plan.work))
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Run the steps, write the JSON, print one line per step."""
     args = parse_args(argv)
-    deadline = time.monotonic() + args.deadline_s
-    args.out_dir.mkdir(parents=True, exist_ok=True)
     work = args.work or Path(tempfile.mkdtemp(prefix='aqa_gpu_check_'))
-    work.mkdir(parents=True, exist_ok=True)
-    ctrgcn = wheels.CTRGCN_FILE.parents[1]
-    ctx = Context(py=sys.executable, work=work, tiny=args.dry_run,
-                  video_dir=wheels.VIDEO_DIR,
-                  ctrgcn=ctrgcn if wheels.CTRGCN_FILE.is_file() else None)
-    steps = build_steps(ctx, None if args.dry_run else XTCOCOTOOLS_SITE)
-    known = [s.name for s in steps]
-    if args.only and set(args.only) - set(known):
-        sys.exit(f'gpu_check.py: error: unknown step(s) '
-                 f'{sorted(set(args.only) - set(known))}; known: {known}')
-    steps = [s for s in steps if not args.only or s.name in args.only]
-    report = dict(mode='dry-run' if args.dry_run else 'gpu', work=str(work),
-                  environment=environment(), steps=[],
-                  official_ctrgcn=str(ctx.ctrgcn) if ctx.ctrgcn else
-                  f'not carried ({wheels.CTRGCN_FILE.relative_to(ROOT)} is '
-                  'missing): step throughput times SMEGCN and STGCN only')
-    with open(args.out_dir / 'gpu_check.log', 'w') as log:
-        if args.install_log and args.install_log.is_file():
-            log.write(f'===== wheel install\n{args.install_log.read_text()}')
-        build = None if args.dry_run else start_xtcocotools_build(log)
-        if args.dry_run:
-            report['wheels'] = dict(problems=wheels.check_folder(
-                wheels.WHEEL_DIR, wheels.required()),
-                travel_mib=wheels.travel_mib(),
-                limit_mib=wheels.LIMIT_MIB)
-            report['checks'] = [
-                dict(step=s.name, **run_command(c, 120, work, log)[0])
-                for s in steps for c in s.checks]
-        for step in ([] if args.checks_only else steps):
-            precheck = (wait_xtcocotools(build, 30, log)
-                        if step.name == 'pose' and not args.dry_run else None)
-            report['steps'].append(run_step(step, step.commands, deadline,
-                                            work, log, precheck))
-            print(f"gpu_check: {step.name}: {report['steps'][-1]['status']}",
-                  flush=True)
-    save(args.out_dir, work, report)
-    bad = [s['name'] for s in report['steps'] if s['status'] != 'ok'] + [
-        f"check {c['label']}" for c in report.get('checks', [])
-        if c['status'] != 'ok'] + report.get('wheels', {}).get('problems', [])
-    print((args.out_dir / 'gpu_check.md').read_text())
-    print(f'gpu_check: {len(report["steps"])} steps; not ok: {bad or "none"}'
-          f'; results in {args.out_dir}')
+    (work / 'logs').mkdir(parents=True, exist_ok=True)
+    out = args.out or str(work / 'gpu_check.json' if args.dry_run
+                          else RESULTS / 'gpu_check.json')
+    plan = Plan(work, args.device, args.dry_run, args.epochs)
+    steps = build_steps(plan)
+    report = dict(run_meta(__file__, sys.argv[1:] if argv is None else argv),
+                  mode='dry-run' if args.dry_run else 'check',
+                  device=(torch.cuda.get_device_name(args.torch_device)
+                          if args.torch_device.type == 'cuda' else 'cpu'),
+                  environment=environment(), steps=[])
+    print(f'gpu_check: {report["device"]}; work folder {work}', flush=True)
+    for name in (s for s in STEPS if not args.only or s in args.only):
+        step = run_step(name, steps[name], plan, args.timeout_s)
+        report['steps'].append(step)
+        print(f"| {name} | {step['status']} | {step['seconds']:.0f} s | "
+              f"{headline(name, step['metrics'])} |", flush=True)
+    write_json(report, out)
+    bad = [s['name'] for s in report['steps'] if s['status'] == 'failed']
+    print(f'gpu_check: not ok: {", ".join(bad) or "none"}; the commands\' '
+          f'output is in {work / "logs"}')
     return 1 if bad else 0
 
 
