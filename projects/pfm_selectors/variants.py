@@ -74,8 +74,8 @@ def run_for(name: str, seed: int, args: argparse.Namespace) -> TrainRun:
     every loader; heads that read preference labels get the cache's
     cross-fitted ``preferences_k5_s0.pkl``. A config that validates on a
     fold carved out of the training split (the safe fallback decides
-    there) is run with ``select='val'``; the others train without
-    validation and test the last epoch.
+    there) validates on it during training; every head is tested at its
+    last epoch.
 
     Args:
         name (str): A key of ``VARIANTS``.
@@ -99,7 +99,7 @@ def run_for(name: str, seed: int, args: argparse.Namespace) -> TrainRun:
             args.features, PREFERENCES)
     carved = cfg.val_dataloader.dataset.get('holdout') is not None
     return TrainRun(config, osp.join(args.work_dir, f'{name}_seed{seed}'),
-                    seed, options, select='val' if carved else 'last')
+                    seed, options, select='last', validate=carved)
 
 
 def plan_runs(args: argparse.Namespace) -> List[tuple]:

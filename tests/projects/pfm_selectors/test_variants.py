@@ -36,7 +36,7 @@ def test_options_are_config_keys(name, tmp_path):
     if given:
         assert cfg.train_dataloader.dataset.pipeline[0].preference_file == \
             str(tmp_path / 'feats' / variants.PREFERENCES)
-    assert run.select == ('val' if name == 'safe' else 'last')
+    assert run.select == 'last' and run.validate == (name == 'safe')
 
 
 def test_plan_covers_every_head_and_seed(tmp_path):
