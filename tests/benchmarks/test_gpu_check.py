@@ -43,7 +43,7 @@ def test_dry_run_passes(tmp_path):
     assert set(encoder) == {'encoder', 'encoder_pretrain'}
     assert 'SMEGCN AMP / fp32' in encoder['encoder']['ratios']
     assert 'runs' not in encoder['encoder']['results']['SMEGCN (ours)']
-    # commands as a results JSON may record them: no path of this machine
+    # commands as a results JSON records them: no absolute path
     text = out.read_text()
     assert str(tmp_path) not in text and sys.executable not in text
     assert report['command'] == ('python benchmarks/gpu_check.py --dry-run '
