@@ -23,7 +23,7 @@ import torch
 from mmengine.config import DictAction
 from mmengine.runner import load_checkpoint
 
-from aqa_mm.apis import cache_features
+from aqa_mm.datasets.feature_caching import cache_features
 from aqa_mm.registry import DATASETS, MODELS
 from aqa_mm.utils import (UserError, atomic_write_text,
                           checkpoint_safe_globals, friendly_errors,

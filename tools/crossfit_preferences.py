@@ -4,8 +4,9 @@
         [--split train] [--folds 5] [--seed 0] [--alpha 1.0] [--out PKL]
 
 For every training sample, each stream's score comes from a linear
-regressor fitted on the other folds (see aqa_mm/apis/crossfit.py); the
-label is the stream closer to the truth (Eq. 5, ties to skeleton). Writes
+regressor fitted on the other folds (see
+aqa_mm/datasets/crossfit_preferences.py); the label is the stream closer to
+the truth (Eq. 5, ties to skeleton). Writes
 ``{frame_dir: label}`` (default ``DIR/preferences_k{folds}_s{seed}.pkl``)
 for ``LoadAQAFeatures(preference_file=...)`` with
 ``PFMHead(preference='given')``, and prints how the cross-fitted labels
@@ -17,8 +18,8 @@ import os.path as osp
 
 import numpy as np
 
-from aqa_mm.apis import crossfit_preferences
 from aqa_mm.datasets import AQADataset
+from aqa_mm.datasets.crossfit_preferences import crossfit_preferences
 from aqa_mm.datasets.feature_cache import load_features
 from aqa_mm.utils import atomic_pickle_dump, friendly_errors
 

@@ -38,11 +38,11 @@ import torch
 from mmengine.config import DictAction
 from mmengine.logging import MMLogger
 
-from aqa_mm.apis import (domain_warnings, format_result, inference_aqa,
-                         init_aqa_model, training_profile)
-from aqa_mm.apis.annotated_video import trim_video, write_annotated
-from aqa_mm.apis.inference import model_streams
-from aqa_mm.apis.kinetics import KINETICS_WEIGHTS, kinetics_top_k
+from aqa_mm.analysis.annotated_video import trim_video, write_annotated
+from aqa_mm.analysis.domain_check import domain_warnings, training_profile
+from aqa_mm.analysis.kinetics import KINETICS_WEIGHTS, kinetics_top_k
+from aqa_mm.apis import (format_result, inference_aqa, init_aqa_model,
+                         model_streams)
 from aqa_mm.pose import TRACK_STATES, NoPersonError, VideoReadError
 from aqa_mm.pose.pose_backend import (BACKENDS, build_pose_extractor,
                                       choose_backend, describe_backend)

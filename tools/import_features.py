@@ -15,7 +15,7 @@ import pickle
 
 import numpy as np
 
-from aqa_mm.apis import import_feature_arrays
+from aqa_mm.datasets.feature_caching import import_feature_arrays
 from aqa_mm.utils import UserError, friendly_errors
 
 

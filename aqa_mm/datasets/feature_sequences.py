@@ -1,6 +1,6 @@
 """Per-video feature sequences (T_i, C) computed elsewhere, as an AQA set.
 
-The analogue of :func:`aqa_mm.apis.import_feature_arrays` for sequences: one
+The analogue of :func:`aqa_mm.datasets.feature_caching.import_feature_arrays` for sequences: one
 ``.npz`` per sample (named by :func:`~aqa_mm.datasets.feature_cache.
 feature_filename`, read by :class:`~aqa_mm.datasets.transforms.
 LoadAQAFeatures`) holding a float32 (T_i, C) array per stream, plus an

@@ -136,7 +136,7 @@ def test_demo_warns_and_reports_the_rgb_stream(demo, checkpoint,
     the Kinetics-400 top-5 are reported."""
     import pickle
 
-    from aqa_mm.apis.kinetics import kinetics400_labels
+    from aqa_mm.analysis.kinetics import kinetics400_labels
     from tests.conftest import make_annotations
     content = make_annotations()
     content['metainfo'] = dict(synthetic=True, dataset_name='toy')

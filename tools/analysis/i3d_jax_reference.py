@@ -20,7 +20,7 @@ i3d-kinetics-400 weights: Apache-2.0), applied as ``I3DWrapper`` does, without
 (C,) of today's flax. The weights are read with a numpy-only unpickler here
 too (the package's ``load_variables`` calls bare ``pickle.load``).
 
-Clip recipe (the same as ``aqa_mm.apis.kinetics.load_kinetics_clips``, written
+Clip recipe (the same as ``aqa_mm.analysis.kinetics.load_kinetics_clips``, written
 out without aqa_mm / mmaction2): decord decodes ``clip_len`` consecutive
 frames starting at ``(frames - clip_len) // 2``; each RGB frame is resized
 with ``cv2.resize(..., INTER_LINEAR)`` so that its short side is 256

@@ -6,7 +6,7 @@
 A check of the RGB stream's weights on real footage. The whole video (up to
 250 frames; longer ones in evenly spread clips) goes through the I3D at
 short side 256 / centre crop 224, as DeepMind evaluated it; see
-aqa_mm/apis/kinetics.py.
+aqa_mm/analysis/kinetics.py.
 """
 import argparse
 import json
@@ -14,7 +14,7 @@ from typing import List, Optional
 
 import torch
 
-from aqa_mm.apis.kinetics import (KINETICS_WEIGHTS, init_kinetics_i3d,
+from aqa_mm.analysis.kinetics import (KINETICS_WEIGHTS, init_kinetics_i3d,
                                   kinetics_top_k)
 from aqa_mm.utils import atomic_write_text, friendly_errors
 

@@ -6,7 +6,7 @@ import torch
 from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 
-from aqa_mm.apis import cache_features
+from aqa_mm.datasets.feature_caching import cache_features
 from aqa_mm.registry import DATASETS, MODELS
 
 SKELETON = dict(type='SMEGCN', graph_cfg=dict(layout='coco', mode='spatial'),

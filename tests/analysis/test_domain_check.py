@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
-from aqa_mm.apis import domain_warnings, skeleton_coverage, training_profile
+from aqa_mm.analysis.domain_check import (domain_warnings, skeleton_coverage,
+                                         training_profile)
 
 
 def _ann_file(tmp_path, synthetic=True):
