@@ -6,6 +6,8 @@ its AQA annotations (17 COCO joints, float scores) do not fit these configs.
 
 Finetuning configs get a checkpoint saved from a real ``SMEPretrainer`` (with
 its projection ``fc``), and the test checks the encoder weights were loaded.
+The NW-UCLA projects' configs, which stand on these, are checked the same way
+in tests/projects/nw_ucla_*/test_configs.py.
 """
 import pickle
 from pathlib import Path
@@ -76,12 +78,20 @@ def _pretrainer_checkpoint(backbone_cfg, tmp_path: Path) -> dict:
 
 
 def test_there_are_transfer_configs():
-    assert len(CONFIGS) == 15
+    assert len(CONFIGS) == 8
 
 
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[p.name for p in CONFIGS])
 def test_transfer_config_builds_and_steps(path, tmp_path):
+    check_config_builds_and_steps(path, tmp_path)
+
+
+def check_config_builds_and_steps(path: Path, tmp_path: Path) -> None:
+    """The config at ``path`` (1/4 width) builds, loads its pretrained
+    encoder, and runs a train_step (and a test_step when it has a test
+    set) on a tiny fake pkl; also used by the tests of the projects whose
+    configs stand on these."""
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'mmaction'
     net = cfg.model.get('backbone') or cfg.model.encoder
@@ -172,55 +182,10 @@ def test_nw_ucla_schedule_steps_at_epoch_10_as_ctrgcn():
     assert lrs == pytest.approx([0.1] * 10 + [0.01] * 3)
 
 
-HARDER_PRETEXT = {  # config suffix -> (has view_aug, has projector)
-    '': (False, False), '_view_aug': (True, False),
-    '_projector': (False, True), '_view_aug_projector': (True, True)}
-
-
-@pytest.mark.parametrize('suffix', HARDER_PRETEXT)
-def test_pretext_option_configs_merge_into_the_parent(suffix):
-    """Each child's one ``model = dict(...)`` line merges into the parent's
-    model (which used ``_delete_`` on ITS base) and changes only that."""
-    from aqa_mm.models.utils import MLPProjector, RandomSkeletonAffine
-    parent = Config.fromfile(TRANSFER / 'nw_ucla_xview_pretrain.py').model
-    cfg = Config.fromfile(TRANSFER / f'nw_ucla_xview_pretrain{suffix}.py')
-    added = {k: v for k, v in cfg.model.items() if k not in parent}
-    assert {k: v for k, v in cfg.model.items() if k in parent} == parent
-    view_aug, projector = HARDER_PRETEXT[suffix]
-    assert set(added) == ({'view_aug'} if view_aug else set()) | (
-        {'projector'} if projector else set())
-    cfg.model.encoder.base_channels = 8
-    model = MODELS.build(cfg.model)
-    assert isinstance(model.view_aug, RandomSkeletonAffine) == view_aug
-    assert isinstance(model.projector, MLPProjector) == projector
-    if projector:   # after the encoder's fc (C^s = 256)
-        assert model.projector.in_channels == cfg.model.encoder.out_channels
-    assert model.loss_module.temperature == 0.1
-
-
-def test_temperature_option_changes_only_the_infonce_temperature():
-    """``_tau0.2`` is the parent with τ = 0.2 and nothing else, and the
-    built loss divides by it (the loss of identical views is lower)."""
-    parent = Config.fromfile(TRANSFER / 'nw_ucla_xview_pretrain.py').model
-    cfg = Config.fromfile(TRANSFER / 'nw_ucla_xview_pretrain_tau0.2.py')
-    assert cfg.model.loss.temperature == 0.2
-    assert {k: v for k, v in cfg.model.items() if k != 'loss'} == {
-        k: v for k, v in parent.items() if k != 'loss'}
-    assert {k: v for k, v in cfg.model.loss.items() if k != 'temperature'
-            } == {k: v for k, v in parent.loss.items() if k != 'temperature'}
-    cfg.model.encoder.base_channels = 8
-    model = MODELS.build(cfg.model)
-    assert model.loss_module.temperature == 0.2
-    torch.manual_seed(0)
-    z = torch.nn.functional.normalize(torch.randn(6, 16), dim=1)
-    soft = model.loss_module(z, z)
-    sharp = MODELS.build(parent.loss)(z, z)
-    assert float(sharp) < float(soft)
-
-
-def _check_finetuning_loads_encoder(state: dict, tmp_path: Path) -> None:
+def check_finetuning_loads_encoder(state: dict, tmp_path: Path) -> None:
     """nw_ucla_xview_finetune.py (1/4 width) initialised from a pretrainer
-    ``state`` holds exactly its ``encoder.`` weights."""
+    ``state`` holds exactly its ``encoder.`` weights (also used by the
+    tests of the projects whose pretraining configs stand on these)."""
     path = tmp_path / 'pretrain.pth'
     torch.save(dict(state_dict=state), path)
     cfg = Config.fromfile(TRANSFER / 'nw_ucla_xview_finetune.py')
@@ -231,53 +196,3 @@ def _check_finetuning_loads_encoder(state: dict, tmp_path: Path) -> None:
     model.init_weights()
     for key, value in model.backbone.state_dict().items():
         torch.testing.assert_close(value, state['encoder.' + key])
-
-
-def test_finetune_loads_encoder_of_a_view_aug_projector_checkpoint(tmp_path):
-    """Finetuning from a pretrainer with a projector loads strictly: the
-    'projector.' keys are outside prefix 'encoder.'."""
-    pre_cfg = Config.fromfile(
-        TRANSFER / 'nw_ucla_xview_pretrain_view_aug_projector.py').model
-    pre_cfg.encoder.base_channels = 16
-    pretrainer = MODELS.build(pre_cfg)
-    state = pretrainer.state_dict()
-    assert any(k.startswith('projector.') for k in state)
-    _check_finetuning_loads_encoder(state, tmp_path)
-
-
-def test_moco_option_finetunes_from_the_trained_encoder(tmp_path):
-    """The MoCo config is the faithful one with the momentum pretrainer;
-    finetuning loads its trained encoder strictly, never the key copy."""
-    pre = Config.fromfile(TRANSFER / 'nw_ucla_xview_pretrain_moco.py')
-    faithful = Config.fromfile(TRANSFER / 'nw_ucla_xview_pretrain.py')
-    assert pre.model.encoder == faithful.model.encoder
-    assert pre.model.view_keys == faithful.model.view_keys
-    assert 'sample_idx' in pre.train_dataloader.dataset.dataset.pipeline[
-        -1].meta_keys
-    pre.model.encoder.base_channels = 16
-    torch.manual_seed(0)
-    pretrainer = MODELS.build(pre.model)
-    pretrainer.init_weights()
-    with torch.no_grad():   # make the key copy differ from the encoder
-        for param in pretrainer.key_encoder.parameters():
-            param.add_(1.0)
-    state = pretrainer.state_dict()
-    assert pretrainer.queue.feats.shape == (1024, 128)
-    _check_finetuning_loads_encoder(state, tmp_path)
-
-
-def test_backbone_lr0_1_finetuning_keeps_the_head_at_the_recipe_lr():
-    cfg = Config.fromfile(TRANSFER / 'nw_ucla_xview_finetune_backbone_lr0.1.py')
-    base = Config.fromfile(TRANSFER / 'nw_ucla_xview_finetune.py')
-    assert cfg.model == base.model and cfg.train_cfg == base.train_cfg
-    cfg.model.backbone.base_channels = 16
-    cfg.model.cls_head.in_channels = 64
-    cfg.model.backbone.init_cfg = None
-    model = MODELS.build(cfg.model)
-    groups = build_optim_wrapper(model, cfg.optim_wrapper).optimizer \
-        .param_groups
-    lr = {name: group['lr'] for group in groups
-          for name, p in model.named_parameters() if group['params'][0] is p}
-    assert lr and all(v == pytest.approx(0.01) for k, v in lr.items()
-                      if k.startswith('backbone.'))
-    assert lr['cls_head.fc.weight'] == pytest.approx(0.1)

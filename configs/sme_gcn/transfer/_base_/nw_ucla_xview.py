@@ -1,8 +1,9 @@
 # NW-UCLA cross-view (train views 1+2: 1,020 sequences; test view 3: 464),
 # joint stream, SME-GCN + mmaction2's GCNHead, trained from scratch.
 # Make the pkl with tools/data/nw_ucla/convert_nw_ucla.py.
-# Recipe: the official CTR-GCN NW-UCLA one scaled to 1/5 on every axis, as in
-# ../shared/data/README.md (89.66 % top-1 for CTR-GCN on 2 CPU cores).
+# Recipe: the official CTR-GCN NW-UCLA one scaled to 1/5 on every axis (the
+# official code reaches 89.66 % top-1 under it on 2 CPU cores; see
+# projects/nw_ucla_transfer/README.md).
 _base_ = ['../../../_base_/default_runtime.py']
 
 data_root = 'data/nw_ucla'
