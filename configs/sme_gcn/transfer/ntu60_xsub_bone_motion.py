@@ -1,6 +1,6 @@
 # NTU-60 X-sub, bone-motion stream (GenSkeFeat feats=['bm']). Fuse the
 # four streams' tools/test.py --dump files with tools/analysis/fuse_scores.py.
-_base_ = ['./_base_/ntu60_xsub.py']
+_base_ = ['../../_base_/default_runtime.py', './_base_/ntu60_xsub.py']
 
 feats = ['bm']
 train_pipeline = [

@@ -1,6 +1,6 @@
 # NTU-60 X-sub, joint stream (GenSkeFeat feats=['j']). Fuse the
 # four streams' tools/test.py --dump files with tools/analysis/fuse_scores.py.
-_base_ = ['./_base_/ntu60_xsub.py']
+_base_ = ['../../_base_/default_runtime.py', './_base_/ntu60_xsub.py']
 
 feats = ['j']
 train_pipeline = [

@@ -2,7 +2,7 @@
 # split only (views 1+2; labels unused): pretraining on view 3 would leak the
 # test set into the encoder. The encoder is saved under 'encoder.', which
 # nw_ucla_xview_{finetune,linear_probe}.py load.
-_base_ = ['./_base_/nw_ucla_xview.py']
+_base_ = ['../../_base_/default_runtime.py', './_base_/nw_ucla_xview.py']
 
 mask_ratio = 0.38  # r_m of the paper: 0.38 * 52 -> 20 frames masked
 window = 2         # half-window k of Eq. 2, as the AQA pretraining configs

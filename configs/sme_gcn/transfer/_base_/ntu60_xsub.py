@@ -5,8 +5,6 @@
 # RepeatDataset x5, SGD nesterov lr 0.1 wd 5e-4, cosine. The stream configs
 # (ntu60_xsub_{joint,bone,joint_motion,bone_motion}.py) set `feats` through
 # their own pipelines; tools/analysis/fuse_scores.py fuses them 2:2:1:1.
-_base_ = ['../../../_base_/default_runtime.py']
-
 data_root = 'data/skeleton'
 ann_file = f'{data_root}/ntu60_3d.pkl'
 clip_len = 100

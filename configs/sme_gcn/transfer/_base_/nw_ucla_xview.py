@@ -4,8 +4,6 @@
 # Recipe: the official CTR-GCN NW-UCLA one scaled to 1/5 on every axis (the
 # official code reaches 89.66 % top-1 under it on 2 CPU cores; see
 # projects/nw_ucla_transfer/README.md).
-_base_ = ['../../../_base_/default_runtime.py']
-
 data_root = 'data/nw_ucla'
 ann_file = f'{data_root}/nw_ucla_xview.pkl'
 clip_len = 52
