@@ -1,6 +1,6 @@
 """The layout of ``configs/``: short inheritance chains on leaf ``_base_``
 files, and a README.md plus an mmaction2-style metafile.yml in every config
-folder whose ``Config`` paths exist."""
+folder, whose ``Config`` paths exist."""
 import ast
 from pathlib import Path
 
@@ -9,9 +9,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / 'configs'
-# Classification configs of the transfer study (they are not AQA configs and
-# are documented with the study, not in a configs/ folder README).
-TRANSFER = CONFIGS / 'sme_gcn' / 'transfer'
 MAX_HOPS = 2
 
 
@@ -19,9 +16,8 @@ def _is_base(path):
     return '_base_' in path.relative_to(CONFIGS).parts
 
 
-def _own_configs():
-    return sorted(p for p in CONFIGS.rglob('*.py')
-                  if not _is_base(p) and TRANSFER not in p.parents)
+def _rel(path):
+    return str(path.relative_to(ROOT))
 
 
 def base_files(path):
@@ -56,41 +52,58 @@ def hops(path):
     return max((1 + hops(b) for b in base_files(path)), default=0)
 
 
-def _folders():
-    """Top-level config folders (``configs/<name>/``), without ``_base_``."""
-    return sorted({p.relative_to(CONFIGS).parts[0] for p in _own_configs()})
+CONFIG_FILES = sorted(p for p in CONFIGS.rglob('*.py') if not _is_base(p))
+BASE_FILES = sorted(p for p in CONFIGS.rglob('*.py') if _is_base(p))
+# the model folders: configs/<name>/ (their sub-folders may be covered by
+# the parent's README and metafile)
+FOLDERS = sorted({p.relative_to(CONFIGS).parts[0] for p in CONFIG_FILES})
+METAFILES = sorted(CONFIGS.rglob('metafile.yml'))
 
 
-def test_base_files_are_leaves():
-    leaves = [p for p in CONFIGS.rglob('*.py')
-              if _is_base(p) and TRANSFER not in p.parents]
-    assert leaves
-    for path in leaves:
-        assert not base_files(path), f'{path.relative_to(ROOT)} has _base_'
+def test_there_are_configs_and_bases():
+    assert CONFIG_FILES and BASE_FILES and METAFILES
 
 
-@pytest.mark.parametrize(
-    'path', _own_configs(),
-    ids=[str(p.relative_to(ROOT)) for p in _own_configs()])
+@pytest.mark.parametrize('path', BASE_FILES, ids=[_rel(p) for p in BASE_FILES])
+def test_base_files_are_leaves(path):
+    assert not base_files(path), f'{_rel(path)} has a _base_ of its own'
+
+
+@pytest.mark.parametrize('path', CONFIG_FILES,
+                         ids=[_rel(p) for p in CONFIG_FILES])
 def test_at_most_two_base_hops(path):
     for base in base_files(path):
-        assert base.is_file(), f'{path.relative_to(ROOT)}: no {base}'
-    assert hops(path) <= MAX_HOPS, f'{path.relative_to(ROOT)}: {hops(path)}'
+        assert base.is_file(), f'{_rel(path)}: no {base}'
+    assert hops(path) <= MAX_HOPS, f'{_rel(path)}: {hops(path)} hops'
 
 
-@pytest.mark.parametrize('folder', _folders())
+@pytest.mark.parametrize('folder', FOLDERS)
 def test_folder_has_readme_and_metafile(folder):
-    readme = CONFIGS / folder / 'README.md'
-    assert readme.is_file(), f'configs/{folder}/README.md is missing'
-    meta = yaml.safe_load((CONFIGS / folder / 'metafile.yml').read_text(
-        encoding='utf-8'))
+    assert (CONFIGS / folder / 'README.md').is_file()
+    assert (CONFIGS / folder / 'metafile.yml').is_file()
+
+
+@pytest.mark.parametrize('path', METAFILES, ids=[_rel(p) for p in METAFILES])
+def test_metafile_names_existing_configs(path):
+    meta = yaml.safe_load(path.read_text(encoding='utf-8'))
     collections = {c['Name'] for c in meta['Collections']}
-    for c in meta['Collections']:
-        assert (ROOT / c['README']).is_file(), c['README']
+    for collection in meta['Collections']:
+        assert (ROOT / collection['README']).is_file(), collection['README']
     names = [m['Name'] for m in meta['Models']]
-    assert len(names) == len(set(names)), 'duplicate model names'
+    assert len(names) == len(set(names)), f'{_rel(path)}: duplicate names'
+    folder = path.parent.relative_to(ROOT).as_posix() + '/'
     for model in meta['Models']:
-        assert (ROOT / model['Config']).is_file(), model['Config']
-        assert model['Config'].startswith(f'configs/{folder}/')
+        config = model['Config']
+        assert (ROOT / config).is_file(), f'{_rel(path)}: no {config}'
+        assert config.startswith(folder), f'{_rel(path)}: {config}'
+        assert Path(config).stem == model['Name'], config
         assert model['In Collection'] in collections, model['Name']
-        assert Path(model['Config']).stem == model['Name']
+
+
+def test_every_config_is_in_a_metafile():
+    listed = set()
+    for path in METAFILES:
+        meta = yaml.safe_load(path.read_text(encoding='utf-8'))
+        listed |= {model['Config'] for model in meta['Models']}
+    missing = [_rel(p) for p in CONFIG_FILES if _rel(p) not in listed]
+    assert not missing, f'configs without a metafile entry: {missing}'
