@@ -1,7 +1,8 @@
 # Alternative RGB stream on AQA-7: mmaction2's I3D, an inflated ResNet-50
 # (ResNet3d, ~28M parameters, 2048-d) with its Kinetics-400 weights, in place
-# of the paper's Inception-v1 I3D (i3d_regressor_aqa7.py). Same clips and
-# head; the input is normalised the way the mmaction2 checkpoint was trained.
+# of the paper's Inception-v1 I3D (i3d_regressor_aqa7.py). Same clips, head
+# and recipe (CoRe's); the input is normalised the way the mmaction2
+# checkpoint was trained.
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/datasets/aqa7_rgb.py',

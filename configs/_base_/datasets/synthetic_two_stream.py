@@ -2,7 +2,9 @@
 # gives `keypoint` (1 clip of 64 frames, centred on joint 8 as the SME-GCN
 # views were) and `imgs` (2 clips x 16 frames, 112 px; see
 # synthetic_rgb.py). Each stream runs in its own StreamPipeline because the
-# skeleton and video transforms share key names.
+# skeleton and video transforms share key names. Unlike the real sets'
+# *_two_stream.py, training sees the augmented inputs (random frame
+# sampling, crop and flip); the cached configs train on test-time features.
 dataset_type = 'AQADataset'
 data_root = 'data/synthetic'
 ann_file = f'{data_root}/synthetic_aqa.pkl'
