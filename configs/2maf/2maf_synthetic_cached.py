@@ -13,6 +13,9 @@ _base_ = [
     '../_base_/schedules/adam_100e.py',
 ]
 
+# the skeleton stream the cached features come from (2maf_synthetic.py)
+skeleton_checkpoint = 'work_dirs/quickstart/finetune/epoch_30.pth'
+
 model = dict(
     feature_norm=True,  # as 2maf_synthetic.py
     skeleton_backbone=None,
