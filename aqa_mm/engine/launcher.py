@@ -84,6 +84,29 @@ class TrainRun:
                             f'{self.work_dir})')
 
 
+def select_device(device: str) -> None:
+    """Make the runs of this process use ``device``.
+
+    Call it before anything uses CUDA (a driver's first step).
+
+    Args:
+        device (str): ``'auto'`` (mmengine's choice: a GPU when there is
+            one), ``'cpu'`` (hides every GPU from torch) or ``'cuda'``.
+
+    Raises:
+        UserError: ``'cuda'`` without a visible CUDA device, or another
+            name.
+    """
+    if device == 'cpu':
+        os.environ['CUDA_VISIBLE_DEVICES'] = ''
+    elif device == 'cuda':
+        if not torch.cuda.is_available():
+            raise UserError('--device cuda: torch sees no CUDA device')
+    elif device != 'auto':
+        raise UserError(f"--device must be 'auto', 'cpu' or 'cuda', got "
+                        f'{device!r}')
+
+
 def read_launch_result(work_dir: str) -> Optional[dict]:
     """The recorded result of a finished run, or None.
 

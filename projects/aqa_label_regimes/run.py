@@ -42,7 +42,7 @@ from typing import List, Optional, Tuple
 
 import torch
 
-from aqa_mm.engine.launcher import TrainRun, launch
+from aqa_mm.engine.launcher import TrainRun, launch, select_device
 from aqa_mm.utils.io import atomic_write_text
 from .plan import (SUBSETS, VARIANTS, ensure_subsets, pretrain_run,
                    regime_runs, rel)
@@ -98,23 +98,6 @@ def run_all(args: argparse.Namespace) -> None:
         launch(run)
 
 
-def use_device(device: str) -> None:
-    """Make ``device`` the one mmengine's Runner picks (call before any
-    CUDA use).
-
-    Args:
-        device (str): ``'auto'`` (a GPU when there is one), ``'cpu'`` or
-            ``'cuda'``.
-
-    Raises:
-        SystemExit: ``'cuda'`` without a visible CUDA device.
-    """
-    if device == 'cpu':
-        os.environ['CUDA_VISIBLE_DEVICES'] = ''
-    elif device == 'cuda' and not torch.cuda.is_available():
-        raise SystemExit('--device cuda: torch sees no CUDA device')
-
-
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """The command line (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -156,7 +139,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     """Run (or resume) the regimes and write the results JSON."""
     args = parse_args(argv)
     if not args.report_only:
-        use_device(args.device)
+        select_device(args.device)
         torch.set_num_threads(args.threads)
         ensure_subsets(args)
         run_all(args)

@@ -44,7 +44,7 @@ from typing import List, Optional
 
 import torch
 
-from aqa_mm.engine.launcher import launch
+from aqa_mm.engine.launcher import launch, select_device
 from aqa_mm.evaluation.results import run_minutes, scalar_curve
 from aqa_mm.utils.io import atomic_write_text
 from . import epoch_test_curve_hook  # noqa: F401 (registers the hook)
@@ -137,10 +137,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[List[str]] = None) -> None:
     """Run (or resume) the runs, write the results and print the table."""
     args = parse_args(argv)
-    if args.device == 'cpu':
-        os.environ['CUDA_VISIBLE_DEVICES'] = ''
-    elif args.device == 'cuda' and not torch.cuda.is_available():
-        raise SystemExit('--device cuda: torch sees no CUDA device')
+    select_device(args.device)
     torch.set_num_threads(args.threads)
     done = {}
     if osp.exists(args.out):

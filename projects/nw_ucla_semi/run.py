@@ -48,7 +48,7 @@ from typing import List, Optional
 
 from mmengine.config import DictAction
 
-from aqa_mm.engine.launcher import RESULT_FILE, launch
+from aqa_mm.engine.launcher import RESULT_FILE, launch, select_device
 from aqa_mm.utils.io import atomic_write_text
 from .collect import build_report
 from .merge import merge_classification
@@ -56,18 +56,6 @@ from .plan import (FINETUNE_CONFIGS, VARIANTS, Step, build_plan,
                    finished_epochs, step_state)
 from .plot import plot_curve
 from .report import classification_table
-
-
-def select_device(device: str) -> None:
-    """Make the runs use ``device``: ``'cpu'`` hides every GPU from torch
-    (before CUDA is initialised), ``'cuda'`` requires one, ``'auto'`` is
-    mmengine's choice (a GPU when there is one)."""
-    if device == 'cpu':
-        os.environ['CUDA_VISIBLE_DEVICES'] = ''
-    elif device == 'cuda':
-        import torch
-        if not torch.cuda.is_available():
-            raise SystemExit('--device cuda: torch sees no CUDA device')
 
 
 def run_steps(steps: List[Step]) -> None:

@@ -41,7 +41,8 @@ import os.path as osp
 import sys
 from typing import Dict, List, Optional
 
-from aqa_mm.engine.launcher import TrainRun, launch, read_launch_result
+from aqa_mm.engine.launcher import (TrainRun, launch, read_launch_result,
+                                    select_device)
 from aqa_mm.evaluation.results import run_minutes, scalar_curve
 from aqa_mm.utils.io import atomic_write_text
 from .report import REFERENCE, table
@@ -113,18 +114,6 @@ def read_step(work_dir: str) -> dict:
     return dict(top1=top1, test_top1=None if test is None else 100 * test,
                 minutes=round(done['minutes'] if done else
                               run_minutes(work_dir), 1))
-
-
-def select_device(device: str) -> None:
-    """Make the runs use ``device``: ``'cpu'`` hides every GPU from torch
-    (before CUDA is initialised), ``'cuda'`` requires one, ``'auto'`` is
-    mmengine's choice (a GPU when there is one)."""
-    if device == 'cpu':
-        os.environ['CUDA_VISIBLE_DEVICES'] = ''
-    elif device == 'cuda':
-        import torch
-        if not torch.cuda.is_available():
-            raise SystemExit('--device cuda: torch sees no CUDA device')
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

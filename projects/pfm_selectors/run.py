@@ -31,7 +31,7 @@ from typing import List, Optional
 
 import torch
 
-from aqa_mm.engine.launcher import launch, read_launch_result
+from aqa_mm.engine.launcher import launch, read_launch_result, select_device
 from aqa_mm.utils.io import atomic_write_text
 from .report import DEFAULT_RESULTS, METRICS, table, variant_entry
 from .variants import PREFERENCES, VARIANTS, plan_runs, rel
@@ -105,10 +105,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[List[str]] = None) -> None:
     """Run (or resume) every head x seed, write the results JSON."""
     args = parse_args(argv)
-    if args.device == 'cpu':
-        os.environ['CUDA_VISIBLE_DEVICES'] = ''
-    elif args.device == 'cuda' and not torch.cuda.is_available():
-        raise SystemExit('--device cuda: torch sees no CUDA device')
+    select_device(args.device)
     torch.set_num_threads(args.threads)
     old = None
     if osp.exists(args.out):

@@ -99,3 +99,15 @@ def test_selected_checkpoint(tmp_path):
         launcher.selected_checkpoint(val)
     (tmp_path / 'best_aqa_spearman_epoch_1.pth').touch()
     assert 'best_' in launcher.selected_checkpoint(val)
+
+
+def test_select_device(monkeypatch):
+    monkeypatch.setenv('CUDA_VISIBLE_DEVICES', '0')
+    launcher.select_device('cpu')
+    assert os.environ['CUDA_VISIBLE_DEVICES'] == ''
+    launcher.select_device('auto')
+    with pytest.raises(UserError, match='gpu'):
+        launcher.select_device('gpu')
+    monkeypatch.setattr(launcher.torch.cuda, 'is_available', lambda: False)
+    with pytest.raises(UserError, match='no CUDA device'):
+        launcher.select_device('cuda')
