@@ -1,5 +1,5 @@
-"""The shared real data is reachable through AQA_DATA_DIR (or ../shared/data)
-and has the documented form; later issues' converters build on this."""
+"""The shared real data is reachable through AQA_DATA_DIR
+and has the documented form the converters build on."""
 from scipy.io import loadmat
 
 
