@@ -145,8 +145,8 @@ def extract_features(model: nn.Module, loader,
     classes = list((getattr(loader.dataset, 'metainfo', None) or {}).get(
         'classes') or [])
     feats, samples = frozen_features(
-        model, loader, lambda data: encode_batch(model, data), name='tsne',
-        progress=progress)
+        model, loader, lambda data: encode_batch(model, data),
+        name='tsne encoding', progress=progress)
     labels, names = [], []
     for sample in samples:
         meta = sample.metainfo

@@ -50,8 +50,11 @@ class ToyModel(BaseModel):
 
 
 def make_runner(work_dir, epochs: int = 2, nan_at: Optional[int] = None,
-                resume: bool = False, custom_hooks=None) -> AQARunner:
-    """A CPU AQARunner (batch 2, no shuffle) over :class:`ToyData`.
+                resume: bool = False, custom_hooks=None,
+                model: Optional[BaseModel] = None,
+                dataset: Optional[Dataset] = None,
+                shuffle: bool = False) -> AQARunner:
+    """A CPU AQARunner (batch 2) over :class:`ToyData` (by default).
 
     Args:
         work_dir (str | Path): Checkpoints and logs.
@@ -59,15 +62,20 @@ def make_runner(work_dir, epochs: int = 2, nan_at: Optional[int] = None,
         nan_at (int, optional): Index of the sample whose input is NaN.
         resume (bool): Resume from the latest checkpoint in ``work_dir``.
         custom_hooks (list[dict], optional): The hooks under test.
+        model (BaseModel, optional): Defaults to a :class:`ToyModel`.
+        dataset (Dataset, optional): Defaults to :class:`ToyData`.
+        shuffle (bool): Shuffle the training samples. Defaults to False.
 
     Returns:
         AQARunner: Ready for ``train()``.
     """
     return AQARunner(
-        model=ToyModel(), work_dir=str(work_dir),
+        model=ToyModel() if model is None else model,
+        work_dir=str(work_dir),
         train_dataloader=dict(
-            dataset=ToyData(nan_at=nan_at), batch_size=2, num_workers=0,
-            sampler=dict(type='DefaultSampler', shuffle=False),
+            dataset=ToyData(nan_at=nan_at) if dataset is None else dataset,
+            batch_size=2, num_workers=0,
+            sampler=dict(type='DefaultSampler', shuffle=shuffle),
             collate_fn=dict(type='default_collate')),
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
         train_cfg=dict(by_epoch=True, max_epochs=epochs),

@@ -21,6 +21,7 @@ from aqa_mm.engine.hooks import RepresentationEvalHook
 from aqa_mm.engine.hooks import representation_eval_hook as hook_module
 from aqa_mm.evaluation import evaluate_representation
 from aqa_mm.registry import HOOKS
+from tests.engine.conftest import make_runner as toy_runner
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -95,19 +96,8 @@ class ToyModel(BaseModel):
 
 def make_runner(work_dir, hooks=(), epochs=3, repeat=False) -> Runner:
     dataset = RepeatDataset(ToyTrain(), times=5) if repeat else ToyTrain()
-    return Runner(
-        model=ToyModel(), work_dir=str(work_dir),
-        train_dataloader=dict(
-            dataset=dataset, batch_size=2, num_workers=0,
-            sampler=dict(type='DefaultSampler', shuffle=True),
-            collate_fn=dict(type='default_collate')),
-        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
-        train_cfg=dict(by_epoch=True, max_epochs=epochs),
-        default_hooks=dict(checkpoint=dict(type='CheckpointHook',
-                                           interval=1)),
-        custom_hooks=list(hooks), randomness=dict(seed=0),
-        default_scope='mmaction',
-        experiment_name='rep' + str(work_dir).replace('/', '_'))  # unique
+    return toy_runner(work_dir, epochs=epochs, custom_hooks=list(hooks),
+                      model=ToyModel(), dataset=dataset, shuffle=True)
 
 
 def hook_cfg(**kwargs) -> dict:
