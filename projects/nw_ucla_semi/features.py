@@ -24,12 +24,6 @@ def _loader(cfg, split: str):
         sampler=dict(type='DefaultSampler', shuffle=False)))
 
 
-def _feature_net(model):
-    """The pretrainer's feature extractor (``backbone``, or ``encoder`` in
-    models that still use that name)."""
-    return getattr(model, 'backbone', None) or model.encoder
-
-
 def checkpoint_features(variant: str, epoch: int, args: argparse.Namespace
                         ) -> Dict[str, np.ndarray]:
     """Frozen encoder features of the training and test views, cached in
@@ -53,26 +47,26 @@ def checkpoint_features(variant: str, epoch: int, args: argparse.Namespace
             return dict(data)
     import torch
     from mmaction.utils import register_all_modules
-    from mmengine.runner import load_checkpoint
 
     from aqa_mm.evaluation.representation_eval import extract_features
+    from aqa_mm.models.utils.backbone_weights import (backbone_of,
+                                                      load_backbone_weights)
     from aqa_mm.registry import MODELS
     from aqa_mm.utils.cli import load_config
     register_all_modules()
     cfg = load_config(repo_path(VARIANTS[variant]))
     cfg.ann_file = args.ann_file
     torch.manual_seed(0)
-    model = MODELS.build(cfg.model)
+    net = backbone_of(MODELS.build(cfg.model))[1]
     if epoch > 0:
-        load_checkpoint(model, osp.join(args.work_dir, f'pretrain_{variant}',
-                                        f'epoch_{epoch}.pth'),
-                        map_location='cpu', logger='silent')
+        load_backbone_weights(net, osp.join(
+            args.work_dir, f'pretrain_{variant}', f'epoch_{epoch}.pth'))
     cuda = args.device != 'cpu' and torch.cuda.is_available()
-    model.to('cuda' if cuda else 'cpu')
+    net.to('cuda' if cuda else 'cpu')
     out = {}
     for split, key in (('xview_train', 'train'), ('xview_val', 'test')):
         loader = _loader(cfg, split)
-        feats, labels = extract_features(_feature_net(model), loader)
+        feats, labels = extract_features(net, loader)
         out[key], out[f'{key}_labels'] = np.asarray(feats), np.asarray(labels)
         if key == 'train':
             out['train_names'] = np.array([
