@@ -17,7 +17,7 @@ otherwise; ``--pose-backend`` chooses explicitly. The tool prints which.
 Under ``torchrun`` every rank takes its own shard, as with ``--shard``.
 Rerunning skips finished videos. Then merge with tools/merge_poses.py.
 Exit status: 0 all done, 1 some videos failed (listed in the failures file),
-2 bad arguments. Details: docs/pose_extraction.md.
+2 bad arguments. Details: docs/user_guides/pose_extraction.md.
 """
 import argparse
 import os
@@ -144,7 +144,7 @@ def build_detector(args: argparse.Namespace, device: str):
             args.det_config, args.det_checkpoint, device, args.det_score_thr)
     print('extract_pose.py: no person detector given; BlazePose finds '
           'the athlete, in every orientation, and never another person '
-          '(docs/pose_extraction.md)', file=sys.stderr)
+          '(docs/user_guides/pose_extraction.md)', file=sys.stderr)
     return None
 
 

@@ -9,8 +9,9 @@
     python tools/merge_poses.py POSE_DIR --out ANN.pkl [--splits SPLITS.json]
 
 The sample table format is described in aqa_mm/pose/merge.py and
-docs/pose_extraction.md. POSE_DIR is searched recursively, so the outputs of
-all shards (and machines) only need to be copied into one folder.
+docs/user_guides/pose_extraction.md. POSE_DIR is searched recursively, so the
+outputs of all shards (and machines) only need to be copied into one
+folder.
 """
 import argparse
 import json

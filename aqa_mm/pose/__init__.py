@@ -2,8 +2,8 @@
 through mmpose, or BlazePose through MediaPipe.
 
 Importing this package imports neither mmpose's heavy APIs nor mediapipe;
-they load when a model is built. See docs/pose_extraction.md for the
-command-line workflow.
+they load when a model is built. See
+docs/user_guides/pose_extraction.md for the command-line workflow.
 """
 from .athlete_tracker import TRACK_STATES, AthleteTracker
 from .batched_topdown import BatchedTopdown

@@ -24,7 +24,7 @@ confines it to the athlete with :class:`aqa_mm.pose.PoseSearch`: BlazePose
 sees only the region where :class:`aqa_mm.pose.AthleteTracker` predicts the
 athlete (the whole frame until he is first found), turned by 90, 180 or 270
 degrees when the upright crop shows nobody, and a pose far from the
-prediction is refused. See docs/pose_extraction.md for the rule.
+prediction is refused. See docs/user_guides/pose_extraction.md for the rule.
 
 BlazePose runs in static-image mode by default: every crop is detected and
 landed afresh, so crops that move and turn from frame to frame never carry

@@ -4,7 +4,8 @@ weights.
 The default is mmpose's own HRNet-w32 COCO config,
 ``td-hm_hrnet-w32_8xb64-210e_coco-256x192``, which ships inside the mmpose
 package. The matching COCO weights are listed in mmpose's model zoo (see
-docs/pose_extraction.md); ``checkpoint`` takes a local path or a URL.
+docs/user_guides/pose_extraction.md); ``checkpoint`` takes a local path or
+a URL.
 """
 import glob
 import os.path as osp
@@ -62,7 +63,8 @@ def check_checkpoint(checkpoint: Optional[str], random_weights: bool) -> None:
                         'not both')
     if not checkpoint and not random_weights:
         raise UserError('no --pose-checkpoint given: pass the HRNet weights '
-                        '(a path or URL, see docs/pose_extraction.md), or '
+                        '(a path or URL, see '
+                        'docs/user_guides/pose_extraction.md), or '
                         '--random-weights to test the pipeline (the keypoints '
                         'are then meaningless)')
     if checkpoint and not checkpoint.startswith(_URL_PREFIXES) \

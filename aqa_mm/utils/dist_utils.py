@@ -69,10 +69,10 @@ def end_distributed_worker() -> None:
     Why: with torch 2.13 a gloo worker can abort during interpreter exit,
     after its group was destroyed ("terminate called without an active
     exception", SIGABRT, no Python frame), and torchrun then reports a
-    finished job as failed. ``benchmarks/gloo_exit_abort.py --runs 20
-    --load 3`` (2 loaded cores) counted 2 such aborts in 20 launches of a
-    tiny DDP worker exiting normally, and 0 in 20 with ``os._exit`` after
-    the flush (``benchmarks/results/gloo_exit_abort.json``). Call it only
+    finished job as failed: on 2 loaded cores, 2 of 20 launches of a tiny
+    DDP worker exiting normally aborted this way, and 0 of 20 with
+    ``os._exit`` after the flush. ``tests/reliability/test_gloo_exit.py``
+    checks that this function ends such workers with status 0. Call it only
     after a successful run, as the last statement of a tool; it does
     nothing (and returns) when no process group is initialised.
     """

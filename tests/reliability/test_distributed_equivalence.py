@@ -5,7 +5,7 @@ Exactness needs a model whose forward pass does not depend on how the batch
 is split. BatchNorm does: each DDP process normalises with the statistics of
 its own 2 samples, and SyncBatchNorm refuses CPU tensors (torch 2.x raises
 "SyncBatchNorm expected input tensor to be on GPU"), so with BN the two runs
-are different computations (see the README section on failures for the
+are different computations (see docs/advanced/reproducibility.md for the
 measured gap). The test therefore uses the tiny ST-GCN with GroupNorm and no
 data BN, no dropout and deterministic frame sampling. What remains is float
 summation order (all-reduce of two half-batch means vs one mean).

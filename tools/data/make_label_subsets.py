@@ -1,10 +1,10 @@
 """Write class-stratified labelled subsets of an annotation pkl split.
 
     python tools/data/make_label_subsets.py data/nw_ucla/nw_ucla_xview.pkl \
-        benchmarks/results/nw_ucla_label_subsets.json \
+        data/nw_ucla/nw_ucla_label_subsets.json \
         --split xview_train --fractions 0.05 0.1 --seeds 0 1 2
     python tools/data/make_label_subsets.py data/synthetic/synthetic_aqa.pkl \
-        benchmarks/results/aqa_label_subsets.json --fractions 0.05 0.1
+        data/synthetic/aqa_label_subsets.json --fractions 0.05 0.1
 
 For the semi-supervised protocol (pretrain on the whole split without
 labels, finetune on a labelled subset). The subsets are fixed by (fraction,
@@ -12,11 +12,11 @@ seed) and nested per seed; see :mod:`aqa_mm.datasets.label_subset`.
 
 Two annotation formats (``--format``, detected from the first annotation
 by default): ``pose``, mmaction2's skeleton pkl, stratified by ``label``
-(default split ``xview_train``), read back with ``dict(type=
-'SubsetPoseDataset', subset_file=..., subset='10%/seed0')``; ``aqa``,
-aqa_mm's AQADataset pkl (it has ``score`` and ``class_id``), stratified by
-``class_id`` (default split ``train``; one class: a plain fraction), read
-back with ``AQADataset(label_subset_file=..., label_subset='10%/seed0')``.
+(default split ``xview_train``); ``aqa``, aqa_mm's AQADataset pkl (it has
+``score`` and ``class_id``), stratified by ``class_id`` (default split
+``train``; one class: a plain fraction). Either is read back by wrapping the
+dataset: ``dict(type='SubsetDataset', dataset=..., label_subset_file=...,
+label_subset='10%/seed0')``.
 """
 import argparse
 from typing import Optional, Sequence

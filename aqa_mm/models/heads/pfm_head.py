@@ -41,10 +41,10 @@ class PFMHead(BaseModule):
     * Prediction: the score of the stream at argmax F^c (the paper), or the
       probability-weighted score (``fusion='soft'``).
 
-    Beyond the paper (see README "Preference fusion"): the selector's labels
-    computed online from training predictions fit the training targets far
-    better than test predictions do, so the selector learns little that
-    transfers. ``preference='given'`` takes cross-fitted labels instead
+    Beyond the paper (see docs/advanced/two_streams_pfm.md): the selector's
+    labels computed online from training predictions fit the training
+    targets far better than test predictions do, so the selector learns
+    little that transfers. ``preference='given'`` takes cross-fitted labels instead
     (``gt_preference`` of each sample, from ``tools/crossfit_preferences.py``
     out-of-fold predictions), and :class:`PFMFallbackHook` sets
     ``fallback_stream`` when, on held-out data, always using the better

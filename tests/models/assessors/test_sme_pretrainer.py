@@ -8,7 +8,7 @@ from mmengine.dataset import Compose, pseudo_collate
 from aqa_mm.datasets import AQADataset
 from aqa_mm.registry import MODELS
 
-# benchmarks/gpu_check.sh sets cuda; CI runs these tests on the CPU.
+# benchmarks/gpu_check.py sets cuda; CI runs these tests on the CPU.
 DEVICE = torch.device(os.environ.get('AQA_TEST_DEVICE', 'cpu'))
 PIPELINE = [
     dict(type='PreNormalize2D'),

@@ -12,7 +12,7 @@ from aqa_mm.models.backbones.ctrgcn_utils import CTRGCUnit, MultiScaleTCN
 from aqa_mm.registry import MODELS
 
 GCN_PARAMS_COCO = 1_420_974  # official CTR-GCN, COCO-17, M=1, C=3
-# benchmarks/gpu_check.sh sets cuda; CI runs these tests on the CPU.
+# benchmarks/gpu_check.py sets cuda; CI runs these tests on the CPU.
 DEVICE = torch.device(os.environ.get('AQA_TEST_DEVICE', 'cpu'))
 
 

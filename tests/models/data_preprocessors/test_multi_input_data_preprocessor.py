@@ -6,7 +6,7 @@ from mmengine.model import BaseModel
 
 from aqa_mm.registry import MODELS
 
-# benchmarks/gpu_check.sh sets cuda; on the CPU the device-move test uses
+# benchmarks/gpu_check.py sets cuda; on the CPU the device-move test uses
 # the meta device, which follows the same code paths without a GPU.
 DEVICE = os.environ.get('AQA_TEST_DEVICE', 'cpu')
 NORMALISE_IMGS = dict(imgs=dict(type='ActionDataPreprocessor',

@@ -9,7 +9,8 @@ AQA7_ROOT is the unzipped release (``Actions/<class>/<nnn>.avi``,
 ``tools/extract_pose.py``, one folder per class (``<class>/<nnn>.pkl``).
 Missing videos or skeletons stop the conversion (exit 2, one line naming
 them) unless ``--skip-missing``. Work is done by
-:func:`aqa_mm.datasets.converters.convert_aqa7`; see docs/data_preparation.md.
+:func:`aqa_mm.datasets.converters.convert_aqa7`; see
+docs/user_guides/data_preparation.md.
 """
 import argparse
 import os.path as osp

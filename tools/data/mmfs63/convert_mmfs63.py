@@ -8,8 +8,9 @@ classes) to an AQADataset file.
 SKELETON_DIR holds ``{train,test}_{data,score,name}.pkl`` (and optionally
 ``{train,test}_label.pkl`` and ``class_names.txt``); the expected layout is
 documented in :mod:`aqa_mm.datasets.converters.mmfs63` and
-docs/data_preparation.md. With ``--video-dir`` every sample's video must
-exist (missing ones stop the conversion unless ``--skip-missing``).
+docs/user_guides/data_preparation.md. With ``--video-dir`` every sample's
+video must exist (missing ones stop the conversion unless
+``--skip-missing``).
 """
 import argparse
 from typing import Optional, Sequence

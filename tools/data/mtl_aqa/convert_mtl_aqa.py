@@ -14,7 +14,7 @@ execution`` final ÷ difficulty; ``difficulty`` is stored either way. With
 there. Missing skeletons (or videos) stop the conversion (exit 2, one line
 naming them) unless ``--skip-missing``. Work is done by
 :func:`aqa_mm.datasets.converters.convert_mtl_aqa`; see
-docs/data_preparation.md.
+docs/user_guides/data_preparation.md.
 """
 import argparse
 from typing import Optional, Sequence

@@ -8,7 +8,7 @@ the converter's default ``--video-template`` (``dives/...`` under
 ``--data-root``). Existing clips are skipped, so a rerun resumes. Exit
 status 1 when some dives failed (listed), 2 on bad arguments. Work is done
 by :func:`aqa_mm.datasets.converters.mtl_aqa_clips.cut_dive_clips`; see
-docs/data_preparation.md.
+docs/user_guides/data_preparation.md.
 """
 import argparse
 import sys

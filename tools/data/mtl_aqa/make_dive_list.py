@@ -14,7 +14,7 @@ converter's sample ids. Then::
 
 Work is done by
 :func:`aqa_mm.datasets.converters.mtl_aqa_dives.write_dive_list`; see
-docs/data_preparation.md.
+docs/user_guides/data_preparation.md.
 """
 import argparse
 from typing import Optional, Sequence

@@ -12,7 +12,7 @@ with ``--label overall`` the overall score; ``difficulty`` is stored either
 way. Missing videos or skeletons stop the conversion (exit 2, one line
 naming them) unless ``--skip-missing``. Work is done by
 :func:`aqa_mm.datasets.converters.convert_unlv_dive`; see
-docs/data_preparation.md.
+docs/user_guides/data_preparation.md.
 """
 import argparse
 from typing import Optional, Sequence
