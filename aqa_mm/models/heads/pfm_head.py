@@ -44,11 +44,11 @@ class PFMHead(BaseModule):
     Beyond the paper (see docs/advanced/two_streams_pfm.md): the selector's
     labels computed online from training predictions fit the training
     targets far better than test predictions do, so the selector learns
-    little that transfers. ``preference='given'`` takes cross-fitted labels instead
-    (``gt_preference`` of each sample, from ``tools/crossfit_preferences.py``
-    out-of-fold predictions), and :class:`PFMFallbackHook` sets
-    ``fallback_stream`` when, on held-out data, always using the better
-    stream beats the selector.
+    little that transfers. ``preference='given'`` takes cross-fitted labels
+    instead (``gt_preference`` of each sample, from
+    ``tools/crossfit_preferences.py`` out-of-fold predictions), and
+    :class:`PFMFallbackHook` sets ``fallback_stream`` when, on held-out
+    data, always using the better stream beats the selector.
 
     Args:
         skeleton_channels (int): C of F^s, (N, C^s). Defaults to 256.
