@@ -15,16 +15,16 @@ video must exist (missing ones stop the conversion unless
 import argparse
 from typing import Optional, Sequence
 
-from aqa_mm.datasets.converters import mmfs63
+from aqa_mm.datasets.converters import cli, mmfs63
 from aqa_mm.datasets.converters.common import parse_score_ranges
-from aqa_mm.utils.cli import friendly_errors
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
-    parser = argparse.ArgumentParser(description='MMFS-63 → annotation pkl')
-    parser.add_argument('skeleton_dir', help='folder of the released lists')
-    parser.add_argument('out_file', help='annotation .pkl to write')
+    parser = cli.converter_parser(
+        'MMFS-63 → annotation pkl',
+        ('skeleton_dir', 'folder of the released lists'),
+        ('out_file', 'annotation .pkl to write'))
     parser.add_argument('--video-dir', help='video folder the names are '
                         'relative to; checks every video exists')
     parser.add_argument('--layout', default=mmfs63.LAYOUT,
@@ -33,23 +33,19 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--img-shape', nargs=2, type=int, metavar=('H', 'W'),
                         help='frame size the coordinates refer to (default: '
                         'unset, 1080 x 1920 in PreNormalize2D)')
-    parser.add_argument('--skip-missing', action='store_true',
-                        help='skip samples whose skeleton or video is '
-                        'missing (default: stop)')
-    parser.add_argument('--score-range', nargs='+', metavar='NAME=LO,HI',
-                        help='report scores outside a class\'s range')
+    cli.add_skip_missing(parser, 'samples whose skeleton or video is')
+    cli.add_score_range(parser, 'report scores outside a class\'s range',
+                        per_class=True)
     return parser.parse_args(argv)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Convert and print the report."""
     args = parse_args(argv)
-    with friendly_errors('convert_mmfs63.py'):
-        report = mmfs63.convert_mmfs63(
-            args.skeleton_dir, args.out_file, args.video_dir, args.layout,
-            tuple(args.img_shape) if args.img_shape else None,
-            args.skip_missing, parse_score_ranges(args.score_range))
-        print('\n'.join(report.lines()))
+    cli.run_converter('convert_mmfs63.py', lambda: mmfs63.convert_mmfs63(
+        args.skeleton_dir, args.out_file, args.video_dir, args.layout,
+        tuple(args.img_shape) if args.img_shape else None,
+        args.skip_missing, parse_score_ranges(args.score_range)))
 
 
 if __name__ == '__main__':

@@ -19,34 +19,28 @@ docs/user_guides/data_preparation.md.
 import argparse
 from typing import Optional, Sequence
 
-from aqa_mm.datasets.converters import mtl_aqa
-from aqa_mm.datasets.converters.common import parse_score_ranges
-from aqa_mm.utils.cli import friendly_errors
+from aqa_mm.datasets.converters import cli, mtl_aqa
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
-    parser = argparse.ArgumentParser(description='MTL-AQA → annotation pkl')
-    parser.add_argument('anno_dir', help='folder of final_annotations_dict'
-                        '.pkl and {train,test}_split_0.pkl')
-    parser.add_argument('pose_dir', help='folder of the pose pkls')
-    parser.add_argument('out_file', help='annotation .pkl to write')
+    parser = cli.converter_parser(
+        'MTL-AQA → annotation pkl',
+        ('anno_dir', 'folder of final_annotations_dict.pkl and '
+         '{train,test}_split_0.pkl'),
+        ('pose_dir', 'folder of the pose pkls'),
+        ('out_file', 'annotation .pkl to write'))
     parser.add_argument('--label', default='final',
                         choices=['final', 'execution'],
                         help='training target (default: final score; '
                         'execution = final / difficulty)')
     parser.add_argument('--data-root', help='folder the per-dive RGB inputs '
                         'are relative to; when given they must exist')
-    parser.add_argument('--video-template', default=mtl_aqa.VIDEO_TEMPLATE,
-                        help='RGB input under --data-root, with {video} and '
-                        '{dive} (default: %(default)s)')
-    parser.add_argument('--pose-template', default=mtl_aqa.POSE_TEMPLATE,
-                        help='pose pkl under POSE_DIR (default: %(default)s)')
-    parser.add_argument('--skip-missing', action='store_true',
-                        help='skip dives whose skeleton or video is missing '
-                        '(default: stop)')
-    parser.add_argument('--score-range', metavar='LO,HI',
-                        help='report scores outside this range (default: '
+    cli.add_template_args(parser, mtl_aqa.VIDEO_TEMPLATE,
+                          mtl_aqa.POSE_TEMPLATE, 'RGB input under '
+                          '--data-root, with {video} and {dive}')
+    cli.add_skip_missing(parser, 'dives whose skeleton or video is')
+    cli.add_score_range(parser, 'report scores outside this range (default: '
                         '0,104.5 for final, 0,30 for execution)')
     return parser.parse_args(argv)
 
@@ -54,16 +48,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Convert and print the report."""
     args = parse_args(argv)
-    with friendly_errors('convert_mtl_aqa.py'):
-        name = mtl_aqa.CLASS_NAME
-        ranges = parse_score_ranges(
-            [f'{name}={args.score_range}'] if args.score_range else None,
-            [name])
-        report = mtl_aqa.convert_mtl_aqa(
-            args.anno_dir, args.pose_dir, args.out_file, args.label,
-            args.data_root, args.video_template, args.pose_template,
-            args.skip_missing, ranges.get(name))
-        print('\n'.join(report.lines()))
+    cli.run_converter('convert_mtl_aqa.py', lambda: mtl_aqa.convert_mtl_aqa(
+        args.anno_dir, args.pose_dir, args.out_file, args.label,
+        args.data_root, args.video_template, args.pose_template,
+        args.skip_missing,
+        cli.single_class_range(args.score_range, mtl_aqa.CLASS_NAME)))
 
 
 if __name__ == '__main__':

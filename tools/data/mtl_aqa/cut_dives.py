@@ -14,17 +14,17 @@ import argparse
 import sys
 from typing import Optional, Sequence
 
+from aqa_mm.datasets.converters.cli import converter_parser
 from aqa_mm.datasets.converters.mtl_aqa_clips import cut_dive_clips
 from aqa_mm.utils.cli import friendly_errors
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
-    parser = argparse.ArgumentParser(
-        description='dive list .csv -> one .mp4 per dive')
-    parser.add_argument('dive_list', help='dive list .csv '
-                        '(make_dive_list.py)')
-    parser.add_argument('out_dir', help='folder for <id>.mp4')
+    parser = converter_parser(
+        'dive list .csv -> one .mp4 per dive',
+        ('dive_list', 'dive list .csv (make_dive_list.py)'),
+        ('out_dir', 'folder for <id>.mp4'))
     parser.add_argument('--fps', type=float, help='clip frame rate (default: '
                         "the source's; 25 for frame folders)")
     return parser.parse_args(argv)

@@ -20,18 +20,17 @@ import argparse
 from typing import Optional, Sequence
 
 from aqa_mm.datasets.converters import mtl_aqa_dives
+from aqa_mm.datasets.converters.cli import converter_parser
 from aqa_mm.utils.cli import friendly_errors
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
-    parser = argparse.ArgumentParser(
-        description='MTL-AQA annotations → dive list .csv for extract_pose')
-    parser.add_argument('anno_dir', help='folder of '
-                        'final_annotations_dict.pkl')
-    parser.add_argument('source_root', help='folder of the whole-event '
-                        'videos or frame folders')
-    parser.add_argument('out_file', help='dive list .csv to write')
+    parser = converter_parser(
+        'MTL-AQA annotations → dive list .csv for extract_pose',
+        ('anno_dir', 'folder of final_annotations_dict.pkl'),
+        ('source_root', 'folder of the whole-event videos or frame folders'),
+        ('out_file', 'dive list .csv to write'))
     parser.add_argument('--layout', default='video',
                         choices=sorted(mtl_aqa_dives.LAYOUTS),
                         help='what SOURCE_ROOT holds (default: %(default)s)')

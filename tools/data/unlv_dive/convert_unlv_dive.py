@@ -17,19 +17,16 @@ docs/user_guides/data_preparation.md.
 import argparse
 from typing import Optional, Sequence
 
-from aqa_mm.datasets.converters import unlv_dive
-from aqa_mm.datasets.converters.common import parse_score_ranges
-from aqa_mm.utils.cli import friendly_errors
+from aqa_mm.datasets.converters import cli, unlv_dive
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
-    parser = argparse.ArgumentParser(
-        description='UNLV-Dive → annotation pkl')
-    parser.add_argument('root', help='UNLV-Dive release root (videos are '
-                        'stored relative to it)')
-    parser.add_argument('pose_dir', help='folder of the pose pkls')
-    parser.add_argument('out_file', help='annotation .pkl to write')
+    parser = cli.converter_parser(
+        'UNLV-Dive → annotation pkl',
+        ('root', 'UNLV-Dive release root (videos are stored relative to it)'),
+        ('pose_dir', 'folder of the pose pkls'),
+        ('out_file', 'annotation .pkl to write'))
     parser.add_argument('--split-dir', help='folder of the AQA-7 split_4 '
                         '.mat files (the split; needed unless '
                         '--unlv-split-dir)')
@@ -42,15 +39,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         'overall / difficulty)')
     parser.add_argument('--unlv-split-dir', help='use the UNLV split_300_70 '
                         '{training,testing}_idx.mat files instead')
-    parser.add_argument('--video-template', default=unlv_dive.VIDEO_TEMPLATE,
-                        help='video path under ROOT (default: %(default)s)')
-    parser.add_argument('--pose-template', default=unlv_dive.POSE_TEMPLATE,
-                        help='pose pkl under POSE_DIR (default: %(default)s)')
-    parser.add_argument('--skip-missing', action='store_true',
-                        help='skip samples whose video or skeleton is '
-                        'missing (default: stop)')
-    parser.add_argument('--score-range', metavar='LO,HI',
-                        help='report scores outside this range (default: '
+    cli.add_template_args(parser, unlv_dive.VIDEO_TEMPLATE,
+                          unlv_dive.POSE_TEMPLATE)
+    cli.add_skip_missing(parser)
+    cli.add_score_range(parser, 'report scores outside this range (default: '
                         '0,30 for execution, 21.6,102.6 for overall)')
     return parser.parse_args(argv)
 
@@ -58,17 +50,12 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Convert and print the report."""
     args = parse_args(argv)
-    with friendly_errors('convert_unlv_dive.py'):
-        name = unlv_dive.CLASS_NAME
-        ranges = parse_score_ranges(
-            [f'{name}={args.score_range}'] if args.score_range else None,
-            [name])
-        report = unlv_dive.convert_unlv_dive(
+    cli.run_converter(
+        'convert_unlv_dive.py', lambda: unlv_dive.convert_unlv_dive(
             args.split_dir, args.score_dir or args.root, args.root,
             args.pose_dir, args.out_file, args.label, args.unlv_split_dir,
             args.video_template, args.pose_template, args.skip_missing,
-            ranges.get(name))
-        print('\n'.join(report.lines()))
+            cli.single_class_range(args.score_range, unlv_dive.CLASS_NAME)))
 
 
 if __name__ == '__main__':
