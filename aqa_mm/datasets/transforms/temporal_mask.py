@@ -68,12 +68,10 @@ class TemporalMask(BaseFrameMask):
 
     Args:
         mask_ratio (float): Mask ratio r_m in [0, 1).
-        center_joint (int | str, optional): Joint m of Eq. 1; ``'hip'`` for
-            the midpoint of COCO joints 11 and 12; None if the input is
-            already centred. Defaults to 8, as in the paper.
-        coord_channels (int): Number of leading coordinate channels (2 for
-            2-D keypoints with or without a score, 3 for 3-D).
-            Defaults to 2.
+        center_joint (int | str, optional): Joint m of Eq. 1, as in
+            :class:`BaseFrameMask`. Defaults to 8, as in the paper.
+        coord_channels (int): Leading coordinate channels, as in
+            :class:`BaseFrameMask`. Defaults to 2.
         mode (str): ``'zero'`` (zero the masked frames) or ``'select'``
             (the authors' frames, masked frames dropped).
             Defaults to ``'zero'``.

@@ -119,12 +119,10 @@ class VarianceMask(BaseFrameMask):
         mask_ratio (float): Mask ratio r_m in [0, 1).
         window (int): Half-window k >= 0 of Eq. 2 (the window is 2k + 1
             frames, clipped at the ends of the clip).
-        center_joint (int | str, optional): Joint m of Eq. 1; ``'hip'`` for
-            the midpoint of COCO joints 11 and 12; None if the input is
-            already centred. Defaults to 8, as in the paper.
-        coord_channels (int): Number of leading coordinate channels (2 for
-            2-D keypoints with or without a score, 3 for 3-D).
-            Defaults to 2.
+        center_joint (int | str, optional): Joint m of Eq. 1, as in
+            :class:`BaseFrameMask`. Defaults to 8, as in the paper.
+        coord_channels (int): Leading coordinate channels, as in
+            :class:`BaseFrameMask`. Defaults to 2.
         mode (str): ``'zero'`` (Eq. 3) or ``'select'`` (drop the masked
             frames). Defaults to ``'zero'``.
         out_key (str): Key to write the masked sequence to.

@@ -4,11 +4,11 @@ import re
 
 import numpy as np
 import pytest
-from mmengine.dataset import Compose
 
 from aqa_mm.datasets.transforms import TemporalMask
 from aqa_mm.datasets.transforms.temporal_mask import interval_frames
 from tests.datasets.transforms.test_variance_mask import (reference_center,
+                                                          run_pose_pipeline,
                                                           zero_frames)
 
 
@@ -122,20 +122,10 @@ def test_repr_shows_every_argument():
 
 
 def test_in_mmaction_pipeline():
-    rng = np.random.default_rng(5)
-    results = dict(keypoint=rng.uniform(0, 1000, (1, 80, 17, 2)),
-                   keypoint_score=rng.uniform(size=(1, 80, 17)),
-                   img_shape=(1080, 1920), total_frames=80, start_index=0)
-    pipeline = Compose([
-        dict(type='PreNormalize2D'),
-        dict(type='GenSkeFeat', dataset='coco', feats=['j']),
-        dict(type='UniformSampleFrames', clip_len=103, num_clips=1,
-             test_mode=True),
-        dict(type='PoseDecode'),
+    out = run_pose_pipeline(
+        5, 80,
         dict(type='TemporalMask', mask_ratio=0.69, out_key='keypoint_tmp'),
-        dict(type='TemporalMask', mask_ratio=0.69, mode='select'),
-    ])
-    out = pipeline(results)
+        dict(type='TemporalMask', mask_ratio=0.69, mode='select'))
     assert out['keypoint_tmp'].shape == (1, 103, 17, 3)
     assert out['keypoint_tmp'].dtype == np.float32
     assert len(kept_frames(out['keypoint_tmp'])) == 32

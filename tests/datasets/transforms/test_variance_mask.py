@@ -11,6 +11,23 @@ from aqa_mm.datasets.transforms.mask_utils import center_keypoint
 from aqa_mm.datasets.transforms.variance_mask import alteration_degree
 
 
+def run_pose_pipeline(seed, total_frames, *masks):
+    """Random 2-D COCO poses (1 person, ``total_frames`` frames) through
+    mmaction2's skeleton pipeline (103 frames) and then ``masks``."""
+    rng = np.random.default_rng(seed)
+    results = dict(keypoint=rng.uniform(0, 1000, (1, total_frames, 17, 2)),
+                   keypoint_score=rng.uniform(size=(1, total_frames, 17)),
+                   img_shape=(1080, 1920), total_frames=total_frames,
+                   start_index=0)
+    pipeline = Compose([
+        dict(type='PreNormalize2D'),
+        dict(type='GenSkeFeat', dataset='coco', feats=['j']),
+        dict(type='UniformSampleFrames', clip_len=103, num_clips=1,
+             test_mode=True),
+        dict(type='PoseDecode'), *masks])
+    return pipeline(results)
+
+
 def reference_center(kp, center_joint=8, coord_channels=2):
     """Eq. 1 with loops; NaN/inf joints (and joints of a person whose
     centre is missing in that frame) become 0. Returns (x, valid)."""
@@ -233,21 +250,11 @@ def test_repr_shows_every_argument():
 
 
 def test_in_mmaction_pipeline():
-    rng = np.random.default_rng(7)
-    results = dict(keypoint=rng.uniform(0, 1000, (1, 150, 17, 2)),
-                   keypoint_score=rng.uniform(size=(1, 150, 17)),
-                   img_shape=(1080, 1920), total_frames=150, start_index=0)
-    pipeline = Compose([
-        dict(type='PreNormalize2D'),
-        dict(type='GenSkeFeat', dataset='coco', feats=['j']),
-        dict(type='UniformSampleFrames', clip_len=103, num_clips=1,
-             test_mode=True),
-        dict(type='PoseDecode'),
+    out = run_pose_pipeline(
+        7, 150,
         dict(type='VarianceMask', mask_ratio=0.38, window=5,
              out_key='keypoint_var'),
-        dict(type='VarianceMask', mask_ratio=0.38, window=5, mode='select'),
-    ])
-    out = pipeline(results)
+        dict(type='VarianceMask', mask_ratio=0.38, window=5, mode='select'))
     assert out['keypoint_var'].shape == (1, 103, 17, 3)
     assert out['keypoint_var'].dtype == np.float32
     assert len(zero_frames(out['keypoint_var'])) == 39
