@@ -104,8 +104,8 @@ class PooledSTGCN(nn.Module):
 def pretrainer(encoder: nn.Module) -> nn.Module:
     """An ``SMEPretrainer`` (Eq. 4, τ = 0.1) around a built ``encoder``."""
     init_default_scope('mmaction')   # its data preprocessor is registered
-    model = SMEPretrainer(encoder=dict(type='SMEGCN'))
-    model.encoder = encoder
+    model = SMEPretrainer(backbone=dict(type='SMEGCN'))
+    model.backbone = encoder
     return model
 
 
@@ -273,7 +273,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                            device)
     results = {}
     for name, model in models.items():
-        encoder = model.encoder if args.mode == 'pretrain' else model
+        encoder = model.backbone if args.mode == 'pretrain' else model
         clip = x[:1] if args.mode == 'pretrain' else inputs[name][:1]
         flops = gflops(encoder, clip)
         for row in [name] + ([f'{name} + AMP'] if args.amp else []):

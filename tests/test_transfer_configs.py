@@ -69,7 +69,7 @@ def _pretrainer_checkpoint(backbone_cfg, tmp_path: Path) -> dict:
     """Save an SMEPretrainer whose encoder matches ``backbone_cfg``."""
     encoder = {k: v for k, v in backbone_cfg.items() if k != 'init_cfg'}
     encoder.update(out_type='feature')
-    pretrainer = MODELS.build(dict(type='SMEPretrainer', encoder=encoder))
+    pretrainer = MODELS.build(dict(type='SMEPretrainer', backbone=encoder))
     state = pretrainer.state_dict()
     path = tmp_path / 'pretrain.pth'
     torch.save(dict(state_dict=state), path)
@@ -94,7 +94,7 @@ def check_config_builds_and_steps(path: Path, tmp_path: Path) -> None:
     configs stand on these."""
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'mmaction'
-    net = cfg.model.get('backbone') or cfg.model.encoder
+    net = cfg.model.backbone
     net.base_channels = 16   # 1/4 width keeps the test fast on CPU
     if 'cls_head' in cfg.model:
         cfg.model.cls_head.in_channels = 4 * net.base_channels
@@ -111,14 +111,14 @@ def check_config_builds_and_steps(path: Path, tmp_path: Path) -> None:
     pretrained = None
     init = net.get('init_cfg')
     if init is not None:
-        assert init.prefix == 'encoder.'
+        assert init.prefix == 'backbone.'
         pretrained = _pretrainer_checkpoint(net, tmp_path)
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()
     if pretrained is not None:   # every encoder weight was loaded
         for key, value in model.backbone.state_dict().items():
-            torch.testing.assert_close(value, pretrained['encoder.' + key])
+            torch.testing.assert_close(value, pretrained['backbone.' + key])
 
     optim = build_optim_wrapper(model, cfg.optim_wrapper)
     for loader in loaders:
@@ -195,4 +195,4 @@ def check_finetuning_loads_encoder(state: dict, tmp_path: Path) -> None:
     model = MODELS.build(cfg.model)
     model.init_weights()
     for key, value in model.backbone.state_dict().items():
-        torch.testing.assert_close(value, state['encoder.' + key])
+        torch.testing.assert_close(value, state['backbone.' + key])

@@ -9,7 +9,7 @@ _base_ = [
     '../_base_/schedules/adamw_cosine_100e_pretrain.py',
 ]
 
-model = dict(encoder=dict(base_channels=32, out_channels=128))
+model = dict(backbone=dict(base_channels=32, out_channels=128))
 
 train_cfg = dict(max_epochs=15)
 param_scheduler = [

@@ -57,7 +57,7 @@ def test_train_split_and_pretrainer_checkpoint(tmp_path, tiny_ann):
     ckpt = _save(pre, tmp_path / 'pre.pth')
     model, loader = tsne.build_model_and_loader(
         SME_FT, ckpt, 'train', _opts(tiny_ann), 6)
-    for key, value in pre.encoder.state_dict().items():
+    for key, value in pre.backbone.state_dict().items():
         torch.testing.assert_close(model.backbone.state_dict()[key], value)
     result = tsne.extract_features(model, loader, progress=False)
     assert result['features'].shape == (12, 128)

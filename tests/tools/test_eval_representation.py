@@ -42,7 +42,7 @@ def _annotations(path: Path) -> None:
 
 
 def _options(ann: Path, width: int = 16) -> dict:
-    opts = {'model.encoder.base_channels': width}
+    opts = {'model.backbone.base_channels': width}
     for key in ('train_dataset', 'test_dataset'):
         opts[f'custom_hooks.2.{key}.ann_file'] = str(ann)
         opts[f'custom_hooks.2.{key}.pipeline.2.clip_len'] = 8
@@ -87,7 +87,7 @@ def test_evaluates_each_checkpoint_and_writes_json(tmp_path, capsys):
     hook = cfg.custom_hooks[2]
     loaders = [build_eval_loader(hook[k], 32)
                for k in ('train_dataset', 'test_dataset')]
-    direct = evaluate_representation(model.encoder, *loaders)
+    direct = evaluate_representation(model.backbone, *loaders)
     assert first['knn_top1'] == direct['knn_top1']
     assert first['probe_top1'] == direct['probe_top1']
 

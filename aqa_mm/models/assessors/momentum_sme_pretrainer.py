@@ -33,11 +33,11 @@ class MomentumSMEPretrainer(SMEPretrainer):
     under distributed training, as MoCo does). No shuffle-BN: on one device
     the key batch's BN statistics are its own. ``'predict'`` and
     ``'tensor'`` use the trained encoder, which is what finetuning loads
-    (``encoder.``); the ``key_*`` copies and the queue stay in the
+    (``backbone.``); the ``key_*`` copies and the queue stay in the
     pretraining checkpoint.
 
     Args:
-        encoder (dict): As :class:`SMEPretrainer`.
+        backbone (dict): As :class:`SMEPretrainer`.
         loss (dict, optional): Defaults to
             ``dict(type='QueueInfoNCELoss')`` (τ = 0.07).
         queue_size (int): K. Defaults to 1024.
@@ -55,7 +55,7 @@ class MomentumSMEPretrainer(SMEPretrainer):
     """
 
     def __init__(self,
-                 encoder: dict,
+                 backbone: dict,
                  loss: Optional[dict] = None,
                  queue_size: int = 1024,
                  momentum: float = 0.99,
@@ -63,14 +63,14 @@ class MomentumSMEPretrainer(SMEPretrainer):
                  feature_channels: Optional[int] = None,
                  id_key: str = 'sample_idx',
                  **kwargs) -> None:
-        super().__init__(encoder,
+        super().__init__(backbone,
                          loss=loss or dict(type='QueueInfoNCELoss'),
                          **kwargs)
         if not 0 <= momentum < 1:
             raise ValueError(f'momentum must be in [0, 1), got {momentum}')
         self.momentum, self.symmetric, self.id_key = (momentum, symmetric,
                                                       id_key)
-        self.key_encoder = copy.deepcopy(self.encoder).requires_grad_(False)
+        self.key_encoder = copy.deepcopy(self.backbone).requires_grad_(False)
         self.key_projector = (copy.deepcopy(self.projector).requires_grad_(
             False) if self.projector is not None else None)
         channels = feature_channels or self._infer_channels()
@@ -81,7 +81,7 @@ class MomentumSMEPretrainer(SMEPretrainer):
         if self.projector is not None:
             channels = getattr(self.projector, 'out_channels', None)
         else:
-            fc = getattr(self.encoder, 'fc', None)
+            fc = getattr(self.backbone, 'fc', None)
             channels = getattr(fc, 'out_features', None)
         if not isinstance(channels, int):
             raise ValueError('MomentumSMEPretrainer cannot infer the feature '
@@ -90,7 +90,7 @@ class MomentumSMEPretrainer(SMEPretrainer):
 
     def _pairs(self) -> List[tuple]:
         """(trained, key) module pairs."""
-        pairs = [(self.encoder, self.key_encoder)]
+        pairs = [(self.backbone, self.key_encoder)]
         if self.projector is not None:
             pairs.append((self.projector, self.key_projector))
         return pairs
@@ -146,7 +146,7 @@ class MomentumSMEPretrainer(SMEPretrainer):
         view_a, view_b = self.views(inputs, augment=True)
         queries = (view_a, view_b) if self.symmetric else (view_a, )
         keys_in = (view_b, view_a) if self.symmetric else (view_b, )
-        q = self._project(self.encoder(torch.cat(queries)))   # [sN, C]
+        q = self._project(self.backbone(torch.cat(queries)))   # [sN, C]
         self.momentum_update()
         with torch.no_grad():
             k = self._project(self.key_encoder(torch.cat(keys_in)), key=True)

@@ -15,7 +15,7 @@ class SMEPretrainer(BaseModel):
     copy of one sequence, made by ``VarianceMask(out_key=...)`` and
     ``TemporalMask(out_key=...)``) go through the *same* encoder; the loss
     pulls the two features of a sample together and pushes other samples
-    away. The encoder's weights are saved under the ``encoder.`` prefix, which
+    away. The encoder's weights are saved under the ``backbone.`` prefix, which
     is what the finetuning configs load.
 
     Two options make the pretext harder; both are off by default (the
@@ -28,12 +28,12 @@ class SMEPretrainer(BaseModel):
     - ``projector``: a head between the encoder and the loss in ``'loss'``
       mode (e.g. ``dict(type='MLPProjector', in_channels=256,
       hidden_channels=256, out_channels=128)``), saved under
-      ``projector.``, which the finetuning configs' ``prefix='encoder.'``
+      ``projector.``, which the finetuning configs' ``prefix='backbone.'``
       leaves out (SimCLR / MoCo v2). ``'predict'`` and ``'tensor'`` give
       the encoder feature, the representation that is transferred.
 
     Args:
-        encoder (dict): Encoder config returning (N, C^s) features, e.g.
+        backbone (dict): Encoder config returning (N, C^s) features, e.g.
             ``dict(type='SMEGCN', ...)``.
         loss (dict, optional): Contrastive loss config. Defaults to
             ``dict(type='InfoNCELoss')`` (Eq. 4, τ = 0.1).
@@ -51,7 +51,7 @@ class SMEPretrainer(BaseModel):
     """
 
     def __init__(self,
-                 encoder: dict,
+                 backbone: dict,
                  loss: Optional[dict] = None,
                  view_keys: Sequence[str] = ('keypoint_var', 'keypoint_tem'),
                  view_aug: Optional[dict] = None,
@@ -64,7 +64,7 @@ class SMEPretrainer(BaseModel):
             init_cfg=init_cfg)
         if len(view_keys) != 2:
             raise ValueError(f'view_keys must name two views, got {view_keys}')
-        self.encoder = MODELS.build(encoder)
+        self.backbone = MODELS.build(backbone)
         self.loss_module = MODELS.build(loss or dict(type='InfoNCELoss'))
         self.view_keys = tuple(view_keys)
         self.view_aug = MODELS.build(view_aug) if view_aug else None
@@ -107,7 +107,7 @@ class SMEPretrainer(BaseModel):
             tuple[Tensor, Tensor]: Features (N, C^s) of view 1 and view 2.
         """
         view_a, view_b = self.views(inputs, augment)
-        feats = self.encoder(torch.cat([view_a, view_b]))    # [2N, C^s]
+        feats = self.backbone(torch.cat([view_a, view_b]))    # [2N, C^s]
         return feats.chunk(2)
 
     def forward(self,

@@ -1,10 +1,10 @@
 # SME-GCN self-supervised pretraining (paper §3.1, Eq. 4): one siamese
 # CTR-GCN encoder over the two masked views of a sequence (the variance mask,
 # Eq. 1-3, and the temporal mask), InfoNCE between them. The encoder is saved
-# under the 'encoder.' prefix that the finetuning configs load.
+# under the 'backbone.' prefix that the finetuning configs load.
 model = dict(
     type='SMEPretrainer',
-    encoder=dict(
+    backbone=dict(
         type='SMEGCN',
         graph_cfg=dict(layout='coco', mode='spatial'),
         in_channels=3,       # x, y, HRNet score (GenSkeFeat appends it)

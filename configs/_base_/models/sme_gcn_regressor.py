@@ -12,7 +12,7 @@ model = dict(
         out_channels=256,
         # fails loudly if the checkpoint's encoder keys do not all match
         init_cfg=dict(type='StrictPretrained', checkpoint=None,
-                      prefix='encoder.')),
+                      prefix='backbone.')),
     head=dict(
         type='AQARegressionHead',
         in_channels=256,

@@ -11,4 +11,4 @@ pretrained = 'work_dirs/nw_ucla_xview_pretrain/epoch_13.pth'
 model = dict(
     backbone=dict(
         init_cfg=dict(type='StrictPretrained', checkpoint=pretrained,
-                      prefix='encoder.', ignore_unexpected=('fc.', ))))
+                      prefix='backbone.', ignore_unexpected=('fc.', ))))

@@ -1,6 +1,6 @@
 # SME-GCN InfoNCE pretraining (paper §3.1) on the NW-UCLA cross-view TRAIN
 # split only (views 1+2; labels unused): pretraining on view 3 would leak the
-# test set into the encoder. The encoder is saved under 'encoder.', which
+# test set into the encoder. The encoder is saved under 'backbone.', which
 # nw_ucla_xview_{finetune,linear_probe}.py load.
 _base_ = ['../../_base_/default_runtime.py', './_base_/nw_ucla_xview.py']
 
@@ -59,7 +59,7 @@ custom_hooks = [
 model = dict(
     _delete_=True,      # a different model type, not a tweak of the base's
     type='SMEPretrainer',
-    encoder=dict(type='SMEGCN', graph_cfg={{_base_.graph_cfg}},
+    backbone=dict(type='SMEGCN', graph_cfg={{_base_.graph_cfg}},
                  in_channels=3, num_person=1, base_channels=64,
                  out_channels=256),  # C^s
     loss=dict(type='InfoNCELoss', temperature=0.1, mode='eq4'),

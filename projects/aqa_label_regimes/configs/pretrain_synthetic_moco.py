@@ -4,7 +4,7 @@
 # view is the query of the trained encoder, the temporally masked view the
 # key of a momentum copy, and the negatives are queued keys of past batches,
 # through a Linear-ReLU-Linear projector discarded at finetuning
-# (finetune_synthetic.py loads 'encoder.' strictly).
+# (finetune_synthetic.py loads 'backbone.' strictly).
 # Sizes scaled as the NW-UCLA config scales AimCLR's to its split: the
 # built-in set has 225 training sequences (7 batches of 32 per epoch), so a
 # queue of 192 keys (under one pass; a query's own stale key is left out of

@@ -9,7 +9,7 @@
 #   zeroed (masked) frames are left as they are.
 # - projector: MLP 128 -> 128 -> 64 (C^s -> C^s -> C^s / 2, the NW-UCLA
 #   head's 256 -> 256 -> 128 at this config's C^s = 128), saved under
-#   'projector.' and dropped by finetune_synthetic.py's strict 'encoder.'
+#   'projector.' and dropped by finetune_synthetic.py's strict 'backbone.'
 #   load.
 _base_ = ['../../../configs/sme_gcn/pretrain_synthetic.py']
 

@@ -1,7 +1,7 @@
 # nw_ucla_xview_pretrain.py with one change: an MLP projection head
 # (256 -> 256 -> 128, Linear-BN-ReLU-Linear) between the encoder feature and
 # InfoNCE, saved under 'projector.' and so dropped by the finetuning configs
-# (they load prefix 'encoder.'). The encoder already ends with a linear fc
+# (they load prefix 'backbone.'). The encoder already ends with a linear fc
 # 256 -> 256 that finetuning discards; the MLP adds the nonlinear part that
 # SimCLR (§4.2) found keeps the pre-head representation general. Other knobs
 # are one-liners too, e.g. a softer InfoNCE:

@@ -79,14 +79,14 @@ class ToyModel(BaseModel):
     def __init__(self) -> None:
         super().__init__()
         torch.manual_seed(0)
-        self.encoder = Encoder()
+        self.backbone = Encoder()
         self.fc = nn.Linear(1, 1)
         self.drop = nn.Dropout(0.5)
         self.draws = []
 
     def forward(self, inputs, target=None, mode='tensor'):
         pred = self.fc(self.drop(inputs))
-        reg = self.encoder.forward_pooled(torch.ones(1, 24)).pow(2).mean()
+        reg = self.backbone.forward_pooled(torch.ones(1, 24)).pow(2).mean()
         if mode == 'loss':
             self.draws.append((float(np.random.rand()),
                                float(torch.rand(()))))
@@ -123,7 +123,7 @@ def test_logs_at_interval_and_last_epoch_with_passes(tmp_path):
     assert all(0 <= r['probe/top1'] <= 100 for r in records)
     hook = next(h for h in runner.hooks
                 if isinstance(h, RepresentationEvalHook))
-    final = evaluate_representation(runner.model.encoder, *hook._loaders,
+    final = evaluate_representation(runner.model.backbone, *hook._loaders,
                                     k=5)
     assert records[-1]['knn/top1'] == final['knn_top1']
     assert records[-1]['probe/top1'] == final['probe_top1']

@@ -11,7 +11,7 @@ N, T, V = 4, 12, 17
 def _model(**kwargs):
     torch.manual_seed(0)
     cfg = dict(type='MomentumSMEPretrainer',
-               encoder=dict(type='SMEGCN', base_channels=8, out_channels=16),
+               backbone=dict(type='SMEGCN', base_channels=8, out_channels=16),
                queue_size=6, momentum=0.9)
     model = MODELS.build({**cfg, **kwargs})
     model.init_weights()
@@ -31,7 +31,7 @@ def _params(module):
 
 def test_key_encoder_starts_equal_and_is_not_trained():
     model = _model()
-    for p_q, p_k in zip(model.encoder.parameters(),
+    for p_q, p_k in zip(model.backbone.parameters(),
                         model.key_encoder.parameters()):
         assert torch.equal(p_q, p_k)
         assert p_k.requires_grad is False
@@ -52,7 +52,7 @@ def test_step_moves_keys_by_momentum_and_fills_the_queue():
     assert all(p.grad is None for p in model.key_encoder.parameters())
     optim.step()
     keys_before = _params(model.key_encoder)
-    online = _params(model.encoder)
+    online = _params(model.backbone)
     assert any(not torch.equal(a, b) for a, b in zip(online, keys_before))
     model(inputs, samples, mode='loss')
     for k_new, k_old, q in zip(model.key_encoder.parameters(), keys_before,
@@ -106,7 +106,7 @@ def test_predict_and_tensor_use_the_trained_encoder():
     feat_a, feat_b = model(inputs, mode='tensor')
     assert feat_a.shape == (N, 16)
     with torch.no_grad():
-        expected = model.encoder(inputs['keypoint_var'])
+        expected = model.backbone(inputs['keypoint_var'])
     torch.testing.assert_close(feat_a, expected)
     out = model(inputs, samples, mode='predict')
     assert out[0].ssl_feature.shape == (16, )
@@ -139,5 +139,5 @@ def test_bad_arguments_are_named():
         _model(momentum=1.0)
     with pytest.raises(ValueError, match='feature_channels'):
         MODELS.build(dict(type='MomentumSMEPretrainer',
-                          encoder=dict(type='SMEGCN', base_channels=8,
-                                       out_type='map')))
+                          backbone=dict(type='SMEGCN', base_channels=8,
+                                        out_type='map')))

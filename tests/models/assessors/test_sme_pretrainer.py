@@ -26,7 +26,7 @@ PIPELINE = [
 def _model():
     return MODELS.build(dict(
         type='SMEPretrainer',
-        encoder=dict(type='SMEGCN', base_channels=8, out_channels=16)))
+        backbone=dict(type='SMEGCN', base_channels=8, out_channels=16)))
 
 
 @pytest.fixture(scope='module')
@@ -90,17 +90,17 @@ def test_encoder_keys_load_into_finetuning_backbone(tmp_path):
     backbone = MODELS.build(dict(
         type='SMEGCN', base_channels=8, out_channels=16,
         init_cfg=dict(type='StrictPretrained', checkpoint=str(path),
-                      prefix='encoder.')))
+                      prefix='backbone.')))
     backbone.init_weights()
     for key, value in backbone.state_dict().items():
-        assert torch.equal(value, pre.encoder.state_dict()[key]), key
+        assert torch.equal(value, pre.backbone.state_dict()[key]), key
 
 
 def _hard_model(**kwargs):
     """The pretrainer with both pretext options (view_aug and projector)."""
     return MODELS.build(dict(
         type='SMEPretrainer',
-        encoder=dict(type='SMEGCN', base_channels=8, out_channels=16),
+        backbone=dict(type='SMEGCN', base_channels=8, out_channels=16),
         view_aug=dict(type='RandomSkeletonAffine', coord_channels=2),
         projector=dict(type='MLPProjector', in_channels=16,
                        hidden_channels=16, out_channels=8), **kwargs))
@@ -109,7 +109,7 @@ def _hard_model(**kwargs):
 def _encoder_inputs(model, data, mode):
     """The (2N, M, T, V, C) batch the encoder sees in ``mode``."""
     seen = []
-    handle = model.encoder.register_forward_pre_hook(
+    handle = model.backbone.register_forward_pre_hook(
         lambda module, args: seen.append(args[0].detach().clone()))
     model(**data, mode=mode)
     handle.remove()
@@ -159,10 +159,10 @@ def test_projector_changes_the_loss(batch):
     torch.manual_seed(0)
     with_head = MODELS.build(dict(
         type='SMEPretrainer',
-        encoder=dict(type='SMEGCN', base_channels=8, out_channels=16),
+        backbone=dict(type='SMEGCN', base_channels=8, out_channels=16),
         projector=dict(type='MLPProjector', in_channels=16,
                        hidden_channels=16, out_channels=8))).train()
-    with_head.encoder.load_state_dict(plain.encoder.state_dict())
+    with_head.backbone.load_state_dict(plain.backbone.state_dict())
     data = plain.data_preprocessor(batch, training=True)
     assert not torch.allclose(plain(**data, mode='loss')['loss_infonce'],
                               with_head(**data, mode='loss')['loss_infonce'])
@@ -172,7 +172,7 @@ def test_projector_is_saved_apart_and_encoder_loads_strictly(tmp_path):
     pre = _hard_model()
     keys = list(pre.state_dict())
     head = [k for k in keys if k.startswith('projector.')]
-    assert head and all(k.startswith(('encoder.', 'projector.'))
+    assert head and all(k.startswith(('backbone.', 'projector.'))
                         for k in keys)
     assert len(head) == len(pre.projector.state_dict())
     path = tmp_path / 'pre.pth'
@@ -180,7 +180,7 @@ def test_projector_is_saved_apart_and_encoder_loads_strictly(tmp_path):
     backbone = MODELS.build(dict(
         type='SMEGCN', base_channels=8, out_channels=16,
         init_cfg=dict(type='StrictPretrained', checkpoint=str(path),
-                      prefix='encoder.')))
+                      prefix='backbone.')))
     backbone.init_weights()
     for key, value in backbone.state_dict().items():
-        assert torch.equal(value, pre.encoder.state_dict()[key]), key
+        assert torch.equal(value, pre.backbone.state_dict()[key]), key

@@ -29,7 +29,7 @@ def ann(tmp_path):
 
 def _check_finetune_loads_encoder(state, tmp_path):
     """finetune_synthetic.py loads a pretrainer state dict (saved as a
-    checkpoint) strictly: its backbone equals the 'encoder.' weights."""
+    checkpoint) strictly: its backbone equals the 'backbone.' weights."""
     path = tmp_path / 'pretrain.pth'
     torch.save(dict(state_dict=state), path)
     cfg = Config.fromfile(SME / 'finetune_synthetic.py')
@@ -37,7 +37,7 @@ def _check_finetune_loads_encoder(state, tmp_path):
     model = MODELS.build(cfg.model)
     model.init_weights()        # StrictPretrained: fails on a key mismatch
     for key, value in model.backbone.state_dict().items():
-        torch.testing.assert_close(value, state['encoder.' + key])
+        torch.testing.assert_close(value, state['backbone.' + key])
 
 
 def test_child_adds_only_the_two_options():
@@ -50,7 +50,7 @@ def test_child_adds_only_the_two_options():
     assert isinstance(model.view_aug, RandomSkeletonAffine)
     assert model.view_aug.coord_channels == 2
     assert isinstance(model.projector, MLPProjector)
-    assert model.projector.in_channels == cfg.model.encoder.out_channels
+    assert model.projector.in_channels == cfg.model.backbone.out_channels
 
 
 def test_view_aug_moves_only_the_centred_coordinates(ann):
@@ -110,7 +110,7 @@ def test_moco_child_keeps_the_views_and_finetunes_from_the_encoder(
     checkpoint whose trained encoder (never the key copy) finetunes."""
     parent = Config.fromfile(SME / 'pretrain_synthetic.py')
     cfg = Config.fromfile(OWN / 'pretrain_synthetic_moco.py')
-    assert cfg.model.encoder == parent.model.encoder
+    assert cfg.model.backbone == parent.model.backbone
     assert cfg.model.view_keys == parent.model.view_keys
     assert cfg.model.queue_size < 225
     assert cfg.train_pipeline[:-1] == parent.train_pipeline[:-1]

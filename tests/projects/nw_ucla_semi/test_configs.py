@@ -45,12 +45,12 @@ def test_pretext_option_configs_merge_into_the_parent(suffix):
     view_aug, projector = HARDER_PRETEXT[suffix]
     assert set(added) == ({'view_aug'} if view_aug else set()) | (
         {'projector'} if projector else set())
-    cfg.model.encoder.base_channels = 8
+    cfg.model.backbone.base_channels = 8
     model = MODELS.build(cfg.model)
     assert isinstance(model.view_aug, RandomSkeletonAffine) == view_aug
     assert isinstance(model.projector, MLPProjector) == projector
     if projector:   # after the encoder's fc (C^s = 256)
-        assert model.projector.in_channels == cfg.model.encoder.out_channels
+        assert model.projector.in_channels == cfg.model.backbone.out_channels
     assert model.loss_module.temperature == 0.1
 
 
@@ -64,7 +64,7 @@ def test_temperature_option_changes_only_the_infonce_temperature():
         k: v for k, v in parent.items() if k != 'loss'}
     assert {k: v for k, v in cfg.model.loss.items() if k != 'temperature'
             } == {k: v for k, v in parent.loss.items() if k != 'temperature'}
-    cfg.model.encoder.base_channels = 8
+    cfg.model.backbone.base_channels = 8
     model = MODELS.build(cfg.model)
     assert model.loss_module.temperature == 0.2
     torch.manual_seed(0)
@@ -76,10 +76,10 @@ def test_temperature_option_changes_only_the_infonce_temperature():
 
 def test_finetune_loads_encoder_of_a_view_aug_projector_checkpoint(tmp_path):
     """Finetuning from a pretrainer with a projector loads strictly: the
-    'projector.' keys are outside prefix 'encoder.'."""
+    'projector.' keys are outside prefix 'backbone.'."""
     pre_cfg = Config.fromfile(
         SEMI / 'nw_ucla_xview_pretrain_view_aug_projector.py').model
-    pre_cfg.encoder.base_channels = 16
+    pre_cfg.backbone.base_channels = 16
     pretrainer = MODELS.build(pre_cfg)
     state = pretrainer.state_dict()
     assert any(k.startswith('projector.') for k in state)
@@ -91,11 +91,11 @@ def test_moco_option_finetunes_from_the_trained_encoder(tmp_path):
     finetuning loads its trained encoder strictly, never the key copy."""
     pre = Config.fromfile(SEMI / 'nw_ucla_xview_pretrain_moco.py')
     faithful = Config.fromfile(TRANSFER / 'nw_ucla_xview_pretrain.py')
-    assert pre.model.encoder == faithful.model.encoder
+    assert pre.model.backbone == faithful.model.backbone
     assert pre.model.view_keys == faithful.model.view_keys
     assert 'sample_idx' in pre.train_dataloader.dataset.dataset.pipeline[
         -1].meta_keys
-    pre.model.encoder.base_channels = 16
+    pre.model.backbone.base_channels = 16
     torch.manual_seed(0)
     pretrainer = MODELS.build(pre.model)
     pretrainer.init_weights()

@@ -96,7 +96,7 @@ def test_pretrained_encoder_loads_into_its_finetuning_run(tmp_path):
                  '10', '--seeds', '0')
     steps = plan.build_plan(args)
     pre_cfg = load_config(str(ROOT / steps[0].run.config)).model
-    pre_cfg.encoder.base_channels = 16
+    pre_cfg.backbone.base_channels = 16
     state = MODELS.build(pre_cfg).state_dict()
     loss = HistoryBuffer()
     loss.update(np.float64(1.5))
@@ -113,7 +113,7 @@ def test_pretrained_encoder_loads_into_its_finetuning_run(tmp_path):
     model = MODELS.build(cfg.model)
     model.init_weights()
     for key, value in model.backbone.state_dict().items():
-        torch.testing.assert_close(value, state['encoder.' + key])
+        torch.testing.assert_close(value, state['backbone.' + key])
 
 
 def test_unknown_variant_is_named(tmp_path, capsys):

@@ -210,7 +210,7 @@ def test_two_lanes_train_for_real(tmp_path, monkeypatch):
               'train_dataloader.persistent_workers=False',
               'train_dataloader.dataset.times=1',
               'train_dataloader.dataset.dataset.pipeline.2.clip_len=8']
-    run.main(common + ['model.encoder.base_channels=8',
+    run.main(common + ['model.backbone.base_channels=8',
                        'train_dataloader.batch_size=8',
                        'custom_hooks.2.batch_size=8',
                        'custom_hooks.2.train_dataset.pipeline.2.clip_len=8',
