@@ -184,3 +184,20 @@ def test_projector_is_saved_apart_and_encoder_loads_strictly(tmp_path):
     backbone.init_weights()
     for key, value in backbone.state_dict().items():
         assert torch.equal(value, pre.backbone.state_dict()[key]), key
+
+
+def test_checkpoint_of_an_older_version_still_fits(tmp_path):
+    """Before the feature extractor was called ``backbone`` everywhere,
+    pretraining checkpoints stored it as ``encoder.*``; they still fit."""
+    from aqa_mm.utils.checkpoint import (check_checkpoint_matches,
+                                         rename_old_prefixes)
+    pre = MODELS.build(dict(
+        type='SMEPretrainer',
+        backbone=dict(type='SMEGCN', base_channels=8, out_channels=16)))
+    old = {('encoder.' + k[len('backbone.'):] if k.startswith('backbone.')
+            else k): v for k, v in pre.state_dict().items()}
+    assert any(k.startswith('encoder.') for k in old)
+    assert rename_old_prefixes(old, pre).keys() == pre.state_dict().keys()
+    path = tmp_path / 'old.pth'
+    torch.save(dict(state_dict=old, meta={}), path)
+    check_checkpoint_matches(pre, str(path))  # raises on any mismatch
