@@ -75,3 +75,45 @@ def _registered():
     """Register mmaction2 + aqa_mm components under the 'mmaction' scope."""
     from aqa_mm.utils import register_all_modules
     register_all_modules()
+
+
+def skeleton_pipeline(*extra, clip_len: int = 16) -> list:
+    """mmaction2's skeleton test pipeline (COCO joints, one person) with
+    ``extra`` transforms before ``FormatGCNInput``."""
+    return [
+        dict(type='PreNormalize2D'),
+        dict(type='GenSkeFeat', dataset='coco', feats=['j']),
+        dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=1,
+             test_mode=True),
+        dict(type='PoseDecode'), *extra,
+        dict(type='FormatGCNInput', num_person=1)]
+
+
+def rgb_pipeline(scale: int, crop: int) -> list:
+    """Two 8-frame clips resized to ``scale`` x ``scale``, centre-cropped
+    to ``crop``, as (C, T, H, W) clips."""
+    return [
+        dict(type='DecordClips', clip_len=8, num_clips=2),
+        dict(type='Resize', scale=(scale, scale), keep_ratio=False),
+        dict(type='CenterCrop', crop_size=crop),
+        dict(type='FormatShape', input_format='NCTHW')]
+
+
+def two_stream_pipeline(skeleton: list, rgb: list) -> list:
+    """The two streams' pipelines side by side, packed as ``imgs`` and
+    ``keypoint``."""
+    return [
+        dict(type='StreamPipeline', keys=('keypoint', ), hide_keys=('imgs', ),
+             transforms=skeleton),
+        dict(type='StreamPipeline', keys=('imgs', ),
+             hide_keys=('keypoint', 'keypoint_score'), transforms=rgb),
+        dict(type='PackAQAInputs', collect_keys=('imgs', 'keypoint'))]
+
+
+def build_small_synthetic(root: Path, seed: int, num_per_class: int) -> Path:
+    """Build the synthetic AQA set (16 frames of 64 x 64 per video) in
+    ``root`` and return ``root``."""
+    from aqa_mm.datasets.synthetic.builder import build_dataset
+    build_dataset(str(root), seed=seed, num_per_class=num_per_class,
+                  frames=16, img_size=64, workers=1)
+    return root

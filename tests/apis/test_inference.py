@@ -10,27 +10,13 @@ import torch
 from aqa_mm.apis import format_result, inference_aqa, init_aqa_model
 from aqa_mm.utils import UserError
 from mmengine.config import Config
+from tests.conftest import rgb_pipeline, skeleton_pipeline, two_stream_pipeline
 
 SKELETON = dict(type='SMEGCN', graph_cfg=dict(layout='coco', mode='spatial'),
                 in_channels=3, num_person=1, base_channels=8, out_channels=16)
-SKELETON_PIPE = [
-    dict(type='PreNormalize2D'),
-    dict(type='GenSkeFeat', dataset='coco', feats=['j']),
-    dict(type='UniformSampleFrames', clip_len=16, num_clips=1,
-         test_mode=True),
-    dict(type='PoseDecode'),
-    dict(type='FormatGCNInput', num_person=1)]
-RGB_PIPE = [
-    dict(type='DecordClips', clip_len=8, num_clips=2),
-    dict(type='Resize', scale=(40, 40), keep_ratio=False),
-    dict(type='CenterCrop', crop_size=32),
-    dict(type='FormatShape', input_format='NCTHW')]
-TWO_PIPE = [
-    dict(type='StreamPipeline', keys=('keypoint', ), hide_keys=('imgs', ),
-         transforms=SKELETON_PIPE),
-    dict(type='StreamPipeline', keys=('imgs', ),
-         hide_keys=('keypoint', 'keypoint_score'), transforms=RGB_PIPE),
-    dict(type='PackAQAInputs', collect_keys=('imgs', 'keypoint'))]
+SKELETON_PIPE = skeleton_pipeline()
+RGB_PIPE = rgb_pipeline(40, 32)
+TWO_PIPE = two_stream_pipeline(SKELETON_PIPE, RGB_PIPE)
 TWO_STREAM = dict(
     type='TwoStreamAssessor', skeleton_backbone=SKELETON,
     rgb_backbone=dict(type='I3D', num_classes=None),

@@ -1,8 +1,8 @@
 import pytest
 import torch
-from mmaction.structures import ActionDataSample
 
 from aqa_mm.registry import MODELS
+from tests.models.conftest import score_samples
 
 
 def _model(**head):
@@ -15,27 +15,18 @@ def _model(**head):
         head=dict(type='AQARegressionHead', in_channels=8, **head)))
 
 
-def _samples(scores):
-    out = []
-    for s in scores:
-        d = ActionDataSample()
-        d.set_field(torch.tensor(float(s)), 'gt_score')
-        out.append(d)
-    return out
-
-
 def test_three_modes_and_score_scale():
     torch.manual_seed(0)
     model = _model(score_mean=50.0, score_std=10.0)
     model.init_weights()
     x = torch.randn(2, 1, 1, 12, 17, 3)
-    losses = model(x, _samples([40, 60]), mode='loss')
+    losses = model(x, score_samples([40, 60]), mode='loss')
     assert set(losses) == {'loss_mse', 'loss_mae'}
     loss = sum(losses.values())
     loss.backward()
     assert model.backbone.data_bn.weight.grad is not None
     model.eval()
-    preds = model(x, _samples([40, 60]), mode='predict')
+    preds = model(x, score_samples([40, 60]), mode='predict')
     scores = model(x, mode='tensor')
     assert scores.shape == (2, )
     # the head's init makes standardised outputs ~0, i.e. scores ~ mean
@@ -59,7 +50,7 @@ def test_bad_input_shape_is_named():
 
 def test_loss_weights_zero_drops_term():
     model = _model(loss_weights=(1.0, 0.0))
-    losses = model(torch.randn(2, 1, 1, 12, 17, 3), _samples([1, 2]),
+    losses = model(torch.randn(2, 1, 1, 12, 17, 3), score_samples([1, 2]),
                    mode='loss')
     assert set(losses) == {'loss_mse'}
 

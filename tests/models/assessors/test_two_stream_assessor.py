@@ -8,6 +8,8 @@ from mmengine.optim import build_optim_wrapper
 
 from aqa_mm.datasets.feature_caching import cache_features
 from aqa_mm.registry import DATASETS, MODELS
+from tests.conftest import (build_small_synthetic, rgb_pipeline,
+                            skeleton_pipeline, two_stream_pipeline)
 
 SKELETON = dict(type='SMEGCN', graph_cfg=dict(layout='coco', mode='spatial'),
                 in_channels=3, num_person=1, base_channels=16,
@@ -16,25 +18,10 @@ MODEL = dict(type='TwoStreamAssessor', skeleton_backbone=SKELETON,
              rgb_backbone=dict(type='I3D', num_classes=None),
              head=dict(type='PFMHead', skeleton_channels=32,
                        rgb_channels=1024, score_mean=40, score_std=20))
-SKELETON_PIPE = [
-    dict(type='PreNormalize2D'),
-    dict(type='GenSkeFeat', dataset='coco', feats=['j']),
-    dict(type='UniformSampleFrames', clip_len=16, num_clips=1,
-         test_mode=True),
-    dict(type='PoseDecode'),
-    dict(type='TemporalMask', mask_ratio=0.0, center_joint=8),
-    dict(type='FormatGCNInput', num_person=1)]
-RGB_PIPE = [
-    dict(type='DecordClips', clip_len=8, num_clips=2),
-    dict(type='Resize', scale=(64, 64), keep_ratio=False),
-    dict(type='CenterCrop', crop_size=56),
-    dict(type='FormatShape', input_format='NCTHW')]
-RAW_PIPE = [
-    dict(type='StreamPipeline', keys=('keypoint', ), hide_keys=('imgs', ),
-         transforms=SKELETON_PIPE),
-    dict(type='StreamPipeline', keys=('imgs', ),
-         hide_keys=('keypoint', 'keypoint_score'), transforms=RGB_PIPE),
-    dict(type='PackAQAInputs', collect_keys=('imgs', 'keypoint'))]
+SKELETON_PIPE = skeleton_pipeline(
+    dict(type='TemporalMask', mask_ratio=0.0, center_joint=8))
+RGB_PIPE = rgb_pipeline(64, 56)
+RAW_PIPE = two_stream_pipeline(SKELETON_PIPE, RGB_PIPE)
 CACHED_PIPE = [
     dict(type='LoadAQAFeatures'),
     dict(type='PackAQAInputs', collect_keys=('feat_skeleton', 'feat_rgb'))]
@@ -42,11 +29,8 @@ CACHED_PIPE = [
 
 @pytest.fixture(scope='module')
 def video_set(tmp_path_factory):
-    from aqa_mm.datasets.synthetic.builder import build_dataset
-    out = tmp_path_factory.mktemp('two_stream')
-    build_dataset(str(out), seed=2, num_per_class=2, frames=16, img_size=64,
-                  workers=1)
-    return out
+    return build_small_synthetic(tmp_path_factory.mktemp('two_stream'),
+                                 seed=2, num_per_class=2)
 
 
 def raw_dataset(root, split='test'):

@@ -3,9 +3,9 @@ loss, and that padded clips change nothing."""
 import pytest
 import torch
 import torch.nn.functional as F
-from mmaction.structures import ActionDataSample
 
 from aqa_mm.models.heads import GDLTHead
+from tests.models.conftest import score_samples
 
 
 def _head(**kwargs):
@@ -14,15 +14,6 @@ def _head(**kwargs):
                score_max=40.0)
     cfg.update(kwargs)
     return GDLTHead(**cfg)
-
-
-def _samples(scores):
-    out = []
-    for s in scores:
-        sample = ActionDataSample()
-        sample.set_field(torch.tensor(float(s)), 'gt_score')
-        out.append(sample)
-    return out
 
 
 def test_shapes_and_likert_score_by_hand():
@@ -60,7 +51,7 @@ def test_loss_and_predict():
     head = _head(loss_triplet=dict(type='HardTripletLoss', margin=1.0,
                                    loss_weight=0.5)).train()
     x = torch.randn(4, 6, 16)
-    samples = _samples([10.0, 20.0, 30.0, 40.0])
+    samples = score_samples([10.0, 20.0, 30.0, 40.0])
     losses = head.loss(x, samples)
     assert set(losses) == {'loss_mse', 'loss_triplet'}
     sum(losses.values()).backward()
@@ -69,7 +60,7 @@ def test_loss_and_predict():
     head.eval()
     with torch.no_grad():
         norm = head(x)[0]
-        out = head.predict(x, _samples([0, 0, 0, 0]))
+        out = head.predict(x, score_samples([0, 0, 0, 0]))
         mse = head.loss(x, samples)['loss_mse']
     preds = torch.stack([s.pred_aqa_score for s in out])
     torch.testing.assert_close(preds, norm * 40.0)   # back to the score scale

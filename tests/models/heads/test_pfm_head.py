@@ -1,20 +1,9 @@
 """PFMHead: preference labels, selection semantics, losses, fallback."""
 import pytest
 import torch
-from mmaction.structures import ActionDataSample
 
 from aqa_mm.models.heads import PFMHead, preference_labels
-
-
-def samples(scores, prefs=None):
-    out = []
-    for i, y in enumerate(scores):
-        s = ActionDataSample(metainfo=dict(frame_dir=f's{i}'))
-        s.set_field(torch.tensor(float(y)), 'gt_score')
-        if prefs is not None:
-            s.set_field(torch.tensor(prefs[i]), 'gt_preference')
-        out.append(s)
-    return out
+from tests.models.conftest import score_samples
 
 
 def feats(n=4, cs=8, cr=16, seed=0):
@@ -61,7 +50,7 @@ def test_loss_keys_and_online_labels_match_eq5():
     head = PFMHead(skeleton_channels=8, rgb_channels=16, score_mean=50,
                    score_std=10)
     f, y = feats(), [40.0, 55.0, 60.0, 70.0]
-    losses = head.loss(f, samples(y))
+    losses = head.loss(f, score_samples(y))
     assert sorted(k for k in losses if k.startswith('loss_')) == [
         'loss_rgb_mae', 'loss_rgb_mse', 'loss_selection',
         'loss_skeleton_mae', 'loss_skeleton_mse']
@@ -80,7 +69,7 @@ def test_loss_keys_and_online_labels_match_eq5():
 
 
 def test_mse_only_and_mae_only_variants():
-    f, s = feats(), samples([1.0, 2.0, 3.0, 4.0])
+    f, s = feats(), score_samples([1.0, 2.0, 3.0, 4.0])
     mse = PFMHead(8, 16, loss_weights=(1.0, 0.0)).loss(f, s)
     mae = PFMHead(8, 16, loss_weights=(0.0, 1.0)).loss(f, s)
     assert not any('mae' in k for k in mse)
@@ -90,23 +79,23 @@ def test_mse_only_and_mae_only_variants():
 def test_given_preferences_are_used_and_missing_ones_named():
     head = PFMHead(8, 16, preference='given')
     f = feats()
-    losses = head.loss(f, samples([1, 2, 3, 4], prefs=[1, 1, 0, 1]))
+    losses = head.loss(f, score_samples([1, 2, 3, 4], prefs=[1, 1, 0, 1]))
     logits = head(f)['logits']
     expect = torch.nn.functional.cross_entropy(
         logits, torch.tensor([1, 1, 0, 1]))
     assert torch.allclose(losses['loss_selection'], expect)
     with pytest.raises(KeyError, match="'s0'.*gt_preference"):
-        head.loss(f, samples([1, 2, 3, 4]))
+        head.loss(f, score_samples([1, 2, 3, 4]))
 
 
 def test_detach_selection_stops_selector_gradient_at_features():
     f = {k: v.requires_grad_() for k, v in feats().items()}
     head = PFMHead(8, 16, detach_selection=True)
-    head.loss(f, samples([1, 2, 3, 4]))['loss_selection'].backward()
+    head.loss(f, score_samples([1, 2, 3, 4]))['loss_selection'].backward()
     assert f['rgb'].grad is None and f['skeleton'].grad is None
     f = {k: v.detach().requires_grad_() for k, v in feats().items()}
     head = PFMHead(8, 16, detach_selection=False)
-    head.loss(f, samples([1, 2, 3, 4]))['loss_selection'].backward()
+    head.loss(f, score_samples([1, 2, 3, 4]))['loss_selection'].backward()
     assert f['rgb'].grad is not None
 
 
@@ -114,7 +103,7 @@ def test_predict_fields_and_score_scale():
     head = PFMHead(8, 16, score_mean=50, score_std=10, concat_stream=True,
                    rgb_proj_channels=4)
     f = feats()
-    out = head.predict(f, samples([1, 2, 3, 4]))
+    out = head.predict(f, score_samples([1, 2, 3, 4]))
     raw = head(f)
     for i, s in enumerate(out):
         stream = int(s.pred_stream)
