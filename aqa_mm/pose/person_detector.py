@@ -6,11 +6,11 @@ the extractor uses the detector-free fallback of
 frames goes through ``mmdet.apis.inference_detector`` in one call and the
 confident boxes of the person class are kept.
 """
-import glob
-import os.path as osp
 from typing import List, Optional, Sequence
 
 import numpy as np
+
+from .bundled_config import find_config
 
 # mmdet's bundled COCO detector config used when only a checkpoint is given
 DEFAULT_DET_CONFIG = 'faster-rcnn_r50_fpn_1x_coco'
@@ -40,16 +40,11 @@ def resolve_det_config(config: Optional[str]) -> str:
         FileNotFoundError: Neither a file nor a bundled config name.
     """
     name = config or DEFAULT_DET_CONFIG
-    if osp.isfile(name):
-        return name
-    import mmdet
-    pattern = osp.join(osp.dirname(mmdet.__file__), '.mim', 'configs', '**',
-                       osp.basename(name).removesuffix('.py') + '.py')
-    found = sorted(glob.glob(pattern, recursive=True))
-    if not found:
+    found = find_config(name, 'mmdet')
+    if found is None:
         raise FileNotFoundError(f'detector config not found: {name} (not a '
                                 'file, nor a config bundled with mmdet)')
-    return found[0]
+    return found
 
 
 class MMDetPersonDetector:

@@ -7,7 +7,6 @@ package. The matching COCO weights are listed in mmpose's model zoo (see
 docs/user_guides/pose_extraction.md); ``checkpoint`` takes a local path or
 a URL.
 """
-import glob
 import os.path as osp
 from typing import Optional
 
@@ -15,6 +14,7 @@ import torch
 from mmengine.registry import DefaultScope
 
 from aqa_mm.utils.cli import UserError
+from .bundled_config import find_config
 
 DEFAULT_POSE_CONFIG = 'td-hm_hrnet-w32_8xb64-210e_coco-256x192'
 _URL_PREFIXES = ('http://', 'https://', 's3://', 'pavi://', 'open-mmlab://',
@@ -35,16 +35,11 @@ def resolve_pose_config(config: Optional[str]) -> str:
         UserError: Neither a file nor a config bundled with mmpose.
     """
     name = config or DEFAULT_POSE_CONFIG
-    if osp.isfile(name):
-        return name
-    import mmpose
-    pattern = osp.join(osp.dirname(mmpose.__file__), '.mim', 'configs', '**',
-                       osp.basename(name).removesuffix('.py') + '.py')
-    found = sorted(glob.glob(pattern, recursive=True))
-    if not found:
+    found = find_config(name, 'mmpose')
+    if found is None:
         raise UserError(f'pose config not found: {name} (not a file, nor a '
                         'config bundled with mmpose)')
-    return found[0]
+    return found
 
 
 def check_checkpoint(checkpoint: Optional[str], random_weights: bool) -> None:
