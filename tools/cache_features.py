@@ -20,7 +20,6 @@ import os.path as osp
 import time
 
 import torch
-from mmengine.config import DictAction
 from mmengine.runner import load_checkpoint
 
 from aqa_mm.datasets.feature_caching import cache_features
@@ -29,6 +28,7 @@ from aqa_mm.utils import (UserError, atomic_write_text,
                           checkpoint_safe_globals, friendly_errors,
                           load_config, merge_cfg_options,
                           register_all_modules)
+from aqa_mm.utils.cli import add_cfg_options_arg
 
 
 def parse_args() -> argparse.Namespace:
@@ -44,8 +44,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--seed', type=int, default=0,
                         help='seed of weights not loaded from a checkpoint '
                         '(same default as aqa_mm.apis.init_aqa_model)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config entries (keys must exist)')
+    add_cfg_options_arg(parser)
     return parser.parse_args()
 
 

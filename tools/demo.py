@@ -35,7 +35,6 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 import torch
-from mmengine.config import DictAction
 from mmengine.logging import MMLogger
 
 from aqa_mm.analysis.annotated_video import trim_video, write_annotated
@@ -44,10 +43,12 @@ from aqa_mm.analysis.kinetics import KINETICS_WEIGHTS, kinetics_top_k
 from aqa_mm.apis import (format_result, inference_aqa, init_aqa_model,
                          model_streams)
 from aqa_mm.pose import TRACK_STATES, NoPersonError, VideoReadError
-from aqa_mm.pose.pose_backend import (BACKENDS, build_pose_extractor,
-                                      choose_backend, describe_backend)
+from aqa_mm.pose.pose_backend import (add_pose_backend_args,
+                                      build_pose_extractor, choose_backend,
+                                      describe_backend)
 from aqa_mm.pose.video_list import parse_box
 from aqa_mm.utils import UserError, atomic_write_text, friendly_errors
+from aqa_mm.utils.cli import add_cfg_options_arg
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -57,22 +58,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument('--config', required=True, help='assessor config '
                    '(end to end, e.g. configs/2maf/2maf_synthetic.py)')
     p.add_argument('--checkpoint', default=None, help='assessor checkpoint')
-    p.add_argument('--pose-backend', choices=BACKENDS, default=None,
-                   help='pose estimator (default: hrnet when '
-                   '--pose-checkpoint or --random-weights is given, else '
-                   'blazepose)')
-    p.add_argument('--pose-config', default=None, help='mmpose config path '
-                   'or bundled name (default: HRNet-w32 COCO 256x192)')
-    p.add_argument('--pose-checkpoint', default=None,
-                   help='HRNet weights, a path or a URL')
-    p.add_argument('--random-weights', action='store_true',
-                   help='HRNet without a checkpoint (tests only)')
+    add_pose_backend_args(p)
     p.add_argument('--out-video', default=None,
                    help='write an annotated video here (.mp4)')
     p.add_argument('--out-json', default=None,
                    help='write the result as JSON here')
-    p.add_argument('--cfg-options', nargs='+', action=DictAction,
-                   help='override assessor config entries (keys must exist)')
+    add_cfg_options_arg(p, 'override assessor config entries (keys '
+                        'must exist)')
     p.add_argument('--class-id', type=int, default=None,
                    help='action class of the video (e.g. AQA-7: 0 diving); '
                    'configs trained on per-class normalised scores need it '

@@ -30,8 +30,9 @@ import torch
 from aqa_mm.pose import (MMDetPersonDetector, collect_videos, mmdet_available,
                          parse_shard, run_extraction, select_shard,
                          shard_from_env)
-from aqa_mm.pose.pose_backend import (BACKENDS, build_pose_extractor,
-                                      choose_backend, describe_backend)
+from aqa_mm.pose.pose_backend import (add_pose_backend_args,
+                                      build_pose_extractor, choose_backend,
+                                      describe_backend)
 from aqa_mm.pose.video_list import parse_box
 from aqa_mm.utils import UserError, friendly_errors
 
@@ -45,16 +46,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                    'or frame folder per line, or a .csv list (path,start,'
                    'end,id: frame ranges, e.g. dives of whole-event videos)')
     p.add_argument('--out-dir', required=True, help='output folder')
-    p.add_argument('--pose-backend', choices=BACKENDS, default=None,
-                   help='pose estimator (default: hrnet when '
-                   '--pose-checkpoint or --random-weights is given, else '
-                   'blazepose)')
-    p.add_argument('--pose-config', default=None, help='mmpose config path '
-                   'or bundled name (default: HRNet-w32 COCO 256x192)')
-    p.add_argument('--pose-checkpoint', default=None,
-                   help='HRNet weights, a path or a URL')
-    p.add_argument('--random-weights', action='store_true',
-                   help='HRNet without a checkpoint (tests only)')
+    add_pose_backend_args(p)
     p.add_argument('--athlete-box', default=None, metavar='X1,Y1,X2,Y2',
                    help='pixels around the athlete in the first frame: the '
                    'search starts from him (for every video whose CSV row '

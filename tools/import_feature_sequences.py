@@ -20,6 +20,7 @@ from aqa_mm.datasets.feature_sequences import (LABEL_COLUMNS,
                                                import_feature_sequences,
                                                read_label_file)
 from aqa_mm.utils import UserError, friendly_errors
+from aqa_mm.utils.cli import split_assignment
 
 
 def parse_args() -> argparse.Namespace:
@@ -50,9 +51,7 @@ def main() -> None:
             raise UserError(f'feature folder not found: {args.feature_dir}')
         splits = {}
         for item in args.labels:
-            split, sep, path = item.partition('=')
-            if not sep or not split or not path:
-                raise UserError(f'--labels {item!r}: expected SPLIT=FILE')
+            split, path = split_assignment(item, '--labels', 'SPLIT=FILE')
             if split in splits:
                 raise UserError(f'--labels: split {split!r} given twice')
             splits[split] = read_label_file(path, args.format, args.score)

@@ -17,6 +17,7 @@ import numpy as np
 
 from aqa_mm.datasets.feature_caching import import_feature_arrays
 from aqa_mm.utils import UserError, friendly_errors
+from aqa_mm.utils.cli import split_assignment
 
 
 def parse_args() -> argparse.Namespace:
@@ -43,9 +44,8 @@ def main() -> None:
                             f'(has {sorted(splits)})')
         arrays = {}
         for item in args.feature:
-            name, sep, path = item.partition('=')
-            if not sep or not name:
-                raise UserError(f'--feature {item!r}: expected STREAM=PATH')
+            name, path = split_assignment(item, '--feature', 'STREAM=PATH',
+                                          need_value=False)
             if not osp.isfile(path):
                 raise UserError(f'feature array not found: {path}')
             arrays[name] = np.load(path)

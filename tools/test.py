@@ -10,16 +10,14 @@ list of dicts to a pickle, for tools/analysis.
 """
 import argparse
 import json
-import os
 import os.path as osp
-
-from mmengine.config import DictAction
 
 from aqa_mm.engine.runner import build_runner
 from aqa_mm.utils import (UserError, atomic_write_text,
-                          end_distributed_worker, friendly_errors, load_config,
-                          merge_cfg_options, register_all_modules,
-                          setup_cpu_distributed)
+                          end_distributed_worker, friendly_errors)
+from aqa_mm.utils.cli import (add_runner_args, merge_runner_args,
+                              parse_runner_args)
+from aqa_mm.utils.setup_env import load_tool_config
 from aqa_mm.utils.checkpoint import check_checkpoint_matches
 
 
@@ -32,26 +30,13 @@ def parse_args() -> argparse.Namespace:
                         help='pickle file for per-sample predictions')
     parser.add_argument('--metrics-out', type=str,
                         help='write the final metrics to this JSON file')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config entries (keys must exist)')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_runner_args(parser)
+    return parse_runner_args(parser)
 
 
 def merge_args(cfg, args):
     """Merge command-line arguments into ``cfg``."""
-    merge_cfg_options(cfg, args.cfg_options)
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    merge_runner_args(cfg, args)
     if not osp.isfile(args.checkpoint):
         raise UserError(f'checkpoint not found: {args.checkpoint}')
     cfg.load_from = args.checkpoint
@@ -68,9 +53,7 @@ def merge_args(cfg, args):
 def main() -> None:
     args = parse_args()
     with friendly_errors('test.py'):
-        register_all_modules()
-        cfg = merge_args(load_config(args.config), args)
-        setup_cpu_distributed(cfg, args.launcher)
+        cfg = load_tool_config(args, merge_args)
         runner = build_runner(cfg)
         # mmengine would only warn about mismatched keys and test random
         # weights; refuse a checkpoint of another model instead

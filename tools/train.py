@@ -5,17 +5,16 @@
         [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
 """
 import argparse
-import os
 import os.path as osp
 
 import torch
 
-from mmengine.config import DictAction
-
 from aqa_mm.engine.runner import build_runner
 from aqa_mm.utils import (UserError, check_work_dir, end_distributed_worker,
-                          friendly_errors, load_config, merge_cfg_options,
-                          register_all_modules, setup_cpu_distributed)
+                          friendly_errors)
+from aqa_mm.utils.cli import (add_runner_args, merge_runner_args,
+                              parse_runner_args)
+from aqa_mm.utils.setup_env import load_tool_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -37,30 +36,17 @@ def parse_args() -> argparse.Namespace:
                         help='give each rank a different seed')
     parser.add_argument('--deterministic', action='store_true',
                         help='deterministic algorithms (slower)')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config entries, e.g. train_cfg.max_epochs=5; keys '
+    add_runner_args(
+        parser, 'override config entries, e.g. train_cfg.max_epochs=5; keys '
         'must exist (prefix "+" to add a new key)')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    return parse_runner_args(parser)
 
 
 def merge_args(cfg, args):
     """Merge command-line arguments into ``cfg``."""
-    merge_cfg_options(cfg, args.cfg_options)
+    merge_runner_args(cfg, args)
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
     if args.amp:
         if not torch.cuda.is_available():
             raise UserError('--amp needs a CUDA GPU (mmengine\'s '
@@ -91,9 +77,7 @@ def merge_args(cfg, args):
 def main() -> None:
     args = parse_args()
     with friendly_errors('train.py'):
-        register_all_modules()
-        cfg = merge_args(load_config(args.config), args)
-        setup_cpu_distributed(cfg, args.launcher)
+        cfg = load_tool_config(args, merge_args)
         check_work_dir(cfg.work_dir)
         runner = build_runner(cfg)
         runner.train()

@@ -9,6 +9,7 @@ choice is HRNet when a checkpoint or ``--random-weights`` is given and
 BlazePose otherwise, so a fresh machine with no HRNet weights still gets a
 real skeleton.
 """
+import argparse
 from typing import Callable, Optional
 
 from aqa_mm.utils.cli import UserError
@@ -20,6 +21,26 @@ from .pose_model import check_checkpoint, init_pose_model
 from .pose_search import PoseSearch
 
 BACKENDS = ('hrnet', 'blazepose')
+
+
+def add_pose_backend_args(parser: argparse.ArgumentParser) -> None:
+    """Add ``--pose-backend``, ``--pose-config``, ``--pose-checkpoint`` and
+    ``--random-weights``, the options :func:`choose_backend` reads.
+
+    Args:
+        parser (argparse.ArgumentParser): A tool's parser to extend.
+    """
+    parser.add_argument('--pose-backend', choices=BACKENDS, default=None,
+                        help='pose estimator (default: hrnet when '
+                        '--pose-checkpoint or --random-weights is given, '
+                        'else blazepose)')
+    parser.add_argument('--pose-config', default=None, help='mmpose config '
+                        'path or bundled name (default: HRNet-w32 COCO '
+                        '256x192)')
+    parser.add_argument('--pose-checkpoint', default=None,
+                        help='HRNet weights, a path or a URL')
+    parser.add_argument('--random-weights', action='store_true',
+                        help='HRNet without a checkpoint (tests only)')
 
 
 def choose_backend(backend: Optional[str], checkpoint: Optional[str],

@@ -5,14 +5,16 @@ config, misspelt ``--cfg-options`` key, unknown registry type, missing data
 file) prints one line naming the problem and exits with status 2, instead of
 a wall of traceback. Set ``AQA_MM_DEBUG=1`` to get the full traceback.
 """
+import argparse
 import difflib
 import os
+import os.path as osp
 import re
 import sys
 from contextlib import contextmanager
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from mmengine.config import Config, ConfigDict
+from mmengine.config import Config, ConfigDict, DictAction
 
 
 class UserError(Exception):
@@ -81,6 +83,98 @@ def merge_cfg_options(cfg: Config, options: Optional[Dict[str, Any]]) -> None:
                             'to add a new one)')
         clean[key] = value
     cfg.merge_from_dict(clean)
+
+
+def split_assignment(item: str, option: str, expected: str,
+                     need_value: bool = True) -> Tuple[str, str]:
+    """Split one ``KEY=VALUE`` item of a repeated option.
+
+    Args:
+        item (str): The item as given, e.g. ``'train=labels.txt'``.
+        option (str): The option, named in the error, e.g. ``'--labels'``.
+        expected (str): The expected form, e.g. ``'SPLIT=FILE'``.
+        need_value (bool): Reject an empty VALUE too. Defaults to True.
+
+    Returns:
+        tuple[str, str]: KEY and VALUE.
+
+    Raises:
+        UserError: Without ``=``, with an empty KEY, or (``need_value``)
+            with an empty VALUE.
+    """
+    key, sep, value = item.partition('=')
+    if not sep or not key or (need_value and not value):
+        raise UserError(f'{option} {item!r}: expected {expected}')
+    return key, value
+
+
+def add_cfg_options_arg(parser: argparse.ArgumentParser,
+                        help_text: str = 'override config entries (keys '
+                        'must exist)') -> None:
+    """Add ``--cfg-options k=v ...`` (parsed by mmengine's ``DictAction``;
+    merge it with :func:`merge_cfg_options`).
+
+    Args:
+        parser (argparse.ArgumentParser): A tool's parser to extend.
+        help_text (str): The option's help.
+    """
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help=help_text)
+
+
+def add_runner_args(parser: argparse.ArgumentParser,
+                    cfg_options_help: str = 'override config entries (keys '
+                    'must exist)') -> None:
+    """Add ``--cfg-options``, ``--launcher`` and ``--local_rank``, the last
+    options of mmaction2's ``tools/train.py`` and ``tools/test.py``.
+
+    Args:
+        parser (argparse.ArgumentParser): A tool's parser to extend.
+        cfg_options_help (str): Help of ``--cfg-options``.
+    """
+    add_cfg_options_arg(parser, cfg_options_help)
+    parser.add_argument('--launcher', default='none',
+                        choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def parse_runner_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """Parse ``sys.argv`` and export ``--local_rank`` as ``LOCAL_RANK``
+    unless the launcher already set it.
+
+    Args:
+        parser (argparse.ArgumentParser): Parser with :func:`add_runner_args`.
+
+    Returns:
+        argparse.Namespace: The parsed arguments.
+    """
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def merge_runner_args(cfg: Config, args: argparse.Namespace) -> None:
+    """Apply ``--cfg-options``, ``--launcher`` and ``--work-dir`` to ``cfg``.
+
+    Without ``--work-dir`` and without ``work_dir`` in the config, the work
+    directory is ``./work_dirs/<config file name without .py>``.
+
+    Args:
+        cfg (Config): Config to update in place.
+        args (argparse.Namespace): Parsed arguments with ``config``,
+            ``work_dir``, ``cfg_options`` and ``launcher``.
+
+    Raises:
+        UserError: For a misspelt ``--cfg-options`` key.
+    """
+    merge_cfg_options(cfg, args.cfg_options)
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
 
 
 def _suggest(name: str, candidates) -> str:

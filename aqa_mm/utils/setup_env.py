@@ -1,11 +1,15 @@
 """Registration and pre-flight checks shared by the tools."""
+import argparse
 import os
 import shutil
 import tempfile
+from typing import Callable
 
+from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
-from .cli import UserError
+from .cli import UserError, load_config
+from .dist_utils import setup_cpu_distributed
 
 
 def register_all_modules(init_default_scope: bool = True) -> None:
@@ -46,3 +50,27 @@ def check_work_dir(work_dir: str, min_free_mb: int = 100) -> None:
     if free_mb < min_free_mb:
         raise UserError(f'work_dir {work_dir!r} has only {free_mb} MiB free '
                         f'(need at least {min_free_mb} MiB for checkpoints)')
+
+
+def load_tool_config(
+        args: argparse.Namespace,
+        merge_args: Callable[[Config, argparse.Namespace], Config]) -> Config:
+    """The config of a training or testing tool, ready for its runner.
+
+    Registers the components, loads ``args.config``, merges the command
+    line with ``merge_args`` and sets up CPU-only distributed runs for
+    ``args.launcher`` (see :func:`~aqa_mm.utils.setup_cpu_distributed`).
+
+    Args:
+        args (argparse.Namespace): Parsed arguments with ``config`` and
+            ``launcher``.
+        merge_args (callable): ``(cfg, args) -> cfg``, the tool's merge of
+            its own options.
+
+    Returns:
+        Config: The merged config.
+    """
+    register_all_modules()
+    cfg = merge_args(load_config(args.config), args)
+    setup_cpu_distributed(cfg, args.launcher)
+    return cfg

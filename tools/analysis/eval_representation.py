@@ -21,9 +21,7 @@ import os.path as osp
 import time
 from typing import Optional, Sequence
 
-from mmengine.config import DictAction
-
-from aqa_mm.utils.cli import friendly_errors
+from aqa_mm.utils.cli import add_cfg_options_arg, friendly_errors
 
 HOOK = 'RepresentationEvalHook'
 
@@ -42,8 +40,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--batch-size', type=int, help='loader batch size')
     parser.add_argument('--no-probe', action='store_true',
                         help='kNN only, skip the linear probe')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config entries (keys must exist)')
+    add_cfg_options_arg(parser)
     return parser.parse_args(argv)
 
 

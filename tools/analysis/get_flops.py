@@ -14,11 +14,10 @@ import json
 import sys
 from typing import List, Optional
 
-from mmengine.config import DictAction
-
 from aqa_mm.utils import (UserError, atomic_write_text, friendly_errors,
                           load_config, merge_cfg_options,
                           register_all_modules)
+from aqa_mm.utils.cli import add_cfg_options_arg
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -31,8 +30,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument('--skeleton-shape', type=int, nargs=5, default=None,
                    metavar=('CLIPS', 'M', 'T', 'V', 'C'),
                    help='skeleton input of one video (default: the config)')
-    p.add_argument('--cfg-options', nargs='+', action=DictAction,
-                   help='override config entries (keys must exist)')
+    add_cfg_options_arg(p)
     p.add_argument('--out-json', default=None, help='also write the rows')
     return p.parse_args(argv)
 

@@ -15,9 +15,7 @@ import argparse
 import os.path as osp
 from typing import Optional, Sequence
 
-from mmengine.config import DictAction
-
-from aqa_mm.utils.cli import friendly_errors
+from aqa_mm.utils.cli import add_cfg_options_arg, friendly_errors
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -34,8 +32,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--seed', type=int, default=0, help='t-SNE seed')
     parser.add_argument('--save-features',
                         help='also save features and embedding (.npz)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config entries (keys must exist)')
+    add_cfg_options_arg(parser)
     return parser.parse_args(argv)
 
 
