@@ -39,12 +39,8 @@ def resolve_det_config(config: Optional[str]) -> str:
     Raises:
         FileNotFoundError: Neither a file nor a bundled config name.
     """
-    name = config or DEFAULT_DET_CONFIG
-    found = find_config(name, 'mmdet')
-    if found is None:
-        raise FileNotFoundError(f'detector config not found: {name} (not a '
-                                'file, nor a config bundled with mmdet)')
-    return found
+    return find_config(config or DEFAULT_DET_CONFIG, 'mmdet', 'detector',
+                       FileNotFoundError)
 
 
 class MMDetPersonDetector:

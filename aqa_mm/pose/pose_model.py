@@ -34,12 +34,7 @@ def resolve_pose_config(config: Optional[str]) -> str:
     Raises:
         UserError: Neither a file nor a config bundled with mmpose.
     """
-    name = config or DEFAULT_POSE_CONFIG
-    found = find_config(name, 'mmpose')
-    if found is None:
-        raise UserError(f'pose config not found: {name} (not a file, nor a '
-                        'config bundled with mmpose)')
-    return found
+    return find_config(config or DEFAULT_POSE_CONFIG, 'mmpose', 'pose')
 
 
 def check_checkpoint(checkpoint: Optional[str], random_weights: bool) -> None:
