@@ -4,9 +4,9 @@ from typing import Dict, List, Optional, Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
 from aqa_mm.registry import MODELS
+from .score_head import ScoreHead
 
 #: Stream order of every (N, K) tensor of the head: column 0 is skeleton,
 #: column 1 is RGB (SPEC decision), column 2 the optional concat stream.
@@ -29,7 +29,7 @@ def preference_labels(scores: torch.Tensor,
 
 
 @MODELS.register_module()
-class PFMHead(BaseModule):
+class PFMHead(ScoreHead):
     """Two regression heads and a selection head over (F^s, F^r).
 
     * Regression: S^s = FC(F^s), S^r = FC(F^r) (Eq. 6-7 losses, λ1·MSE +
@@ -95,22 +95,18 @@ class PFMHead(BaseModule):
                  score_mean: float = 0.0,
                  score_std: float = 1.0,
                  init_cfg: Optional[dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg or dict(
-            type='Normal', layer='Linear', std=0.01))
+        super().__init__(score_mean, score_std, init_cfg)
         if fusion not in ('hard', 'soft'):
             raise ValueError("fusion must be 'hard' or 'soft', got "
                              f'{fusion!r}')
         if preference not in ('online', 'given'):
             raise ValueError("preference must be 'online' or 'given', got "
                              f'{preference!r}')
-        if score_std <= 0:
-            raise ValueError(f'score_std must be > 0, got {score_std}')
         self.channels = dict(skeleton=skeleton_channels, rgb=rgb_channels)
         self.loss_weights = tuple(loss_weights)
         self.selection_loss_weight = float(selection_loss_weight)
         self.fusion, self.preference = fusion, preference
         self.detach_selection = detach_selection
-        self.score_mean, self.score_std = float(score_mean), float(score_std)
         self.streams = STREAMS[:3 if concat_stream else 2]
         self.input_channels = dict(self.channels)  # features it needs
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
@@ -164,10 +160,6 @@ class PFMHead(BaseModule):
         logits = self.fc_select(torch.cat([f_s, sel_r], dim=1))
         return dict(scores=torch.cat(scores, dim=1), logits=logits)
 
-    def to_score(self, pred: torch.Tensor) -> torch.Tensor:
-        """Map standardised predictions (any shape) back to the score scale."""
-        return pred * self.score_std + self.score_mean
-
     def fuse(self, scores: torch.Tensor, logits: torch.Tensor,
              use_fallback: bool = True) -> tuple:
         """The final score from per-stream scores and selection logits.
@@ -194,10 +186,6 @@ class PFMHead(BaseModule):
         return scores.gather(1, chosen[:, None]).squeeze(1), chosen, prob
 
     # --------------------------------------------------------------- loss
-    def _targets(self, data_samples: List, like: torch.Tensor) -> torch.Tensor:
-        target = torch.stack([s.gt_score for s in data_samples]).to(like)
-        return (target - self.score_mean) / self.score_std
-
     def _given_preferences(self, data_samples: List,
                            device: torch.device) -> torch.Tensor:
         labels = []
@@ -231,7 +219,7 @@ class PFMHead(BaseModule):
         """
         out = self(feats)
         scores, logits = out['scores'], out['logits']
-        target = self._targets(data_samples, scores)
+        target = self.standardised_targets(data_samples, scores)
         w_mse, w_mae = self.loss_weights
         losses = {}
         for k, name in enumerate(self.streams):

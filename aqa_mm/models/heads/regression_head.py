@@ -4,13 +4,13 @@ from typing import Dict, List, Optional
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
 from aqa_mm.registry import MODELS
+from .score_head import ScoreHead
 
 
 @MODELS.register_module()
-class AQARegressionHead(BaseModule):
+class AQARegressionHead(ScoreHead):
     """Pool a backbone feature and regress one quality score per sample.
 
     Accepts the pre-pooling map of mmaction2's GCN backbones
@@ -40,14 +40,10 @@ class AQARegressionHead(BaseModule):
                  score_mean: float = 0.0,
                  score_std: float = 1.0,
                  init_cfg: Optional[dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg or dict(
-            type='Normal', layer='Linear', std=0.01))
+        super().__init__(score_mean, score_std, init_cfg)
         self.in_channels = in_channels
         self.loss_weights = tuple(loss_weights)
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
-        if score_std <= 0:
-            raise ValueError(f'score_std must be > 0, got {score_std}')
-        self.score_mean, self.score_std = float(score_mean), float(score_std)
         self.fc = nn.Linear(in_channels, 1)
 
     def pool(self, x: torch.Tensor) -> torch.Tensor:
@@ -85,10 +81,6 @@ class AQARegressionHead(BaseModule):
         feat = feat.view(-1, num_clips, feat.shape[-1]).mean(dim=1)
         return self.fc(self.dropout(feat)).squeeze(-1)      # [N]
 
-    def to_score(self, pred: torch.Tensor) -> torch.Tensor:
-        """Map standardised predictions (N,) back to the score scale."""
-        return pred * self.score_std + self.score_mean
-
     def loss_by_score(self, pred: torch.Tensor,
                       target: torch.Tensor) -> Dict[str, torch.Tensor]:
         """λ1·MSE + λ2·MAE, reported separately.
@@ -121,9 +113,8 @@ class AQARegressionHead(BaseModule):
             dict[str, Tensor]: Losses.
         """
         pred = self(feats, num_clips)
-        target = torch.stack([s.gt_score for s in data_samples]).to(pred)
-        target = (target - self.score_mean) / self.score_std
-        return self.loss_by_score(pred, target)
+        return self.loss_by_score(
+            pred, self.standardised_targets(data_samples, pred))
 
     def predict(self, feats: torch.Tensor, data_samples: List,
                 num_clips: int = 1) -> List:
