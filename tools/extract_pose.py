@@ -38,6 +38,7 @@ from aqa_mm.utils import UserError, friendly_errors
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
     p = argparse.ArgumentParser(description='Extract athlete skeletons from '
                                 'videos (HRNet through mmpose, or BlazePose '
                                 'through MediaPipe)')
@@ -141,6 +142,7 @@ def build_detector(args: argparse.Namespace, device: str):
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Extract the skeletons; returns 1 when some videos failed, else 0."""
     args = parse_args(argv)
     with friendly_errors('extract_pose.py'):
         for name in ('batch_size', 'max_frames'):

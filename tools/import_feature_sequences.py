@@ -20,10 +20,11 @@ from aqa_mm.datasets.feature_sequences import (LABEL_COLUMNS,
                                                import_feature_sequences,
                                                read_label_file)
 from aqa_mm.utils import UserError, friendly_errors
-from aqa_mm.utils.cli import split_assignment
+from aqa_mm.utils.cli import require_path, split_assignment
 
 
 def parse_args() -> argparse.Namespace:
+    """Parse ``sys.argv``."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('feature_dir', help='folder of <id>.npy (T, C) arrays')
     parser.add_argument('--labels', action='append', required=True,
@@ -45,10 +46,10 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> None:
+    """Import the feature sequences and labels; say what was written."""
     args = parse_args()
     with friendly_errors('import_feature_sequences.py'):
-        if not osp.isdir(args.feature_dir):
-            raise UserError(f'feature folder not found: {args.feature_dir}')
+        require_path(args.feature_dir, 'feature folder', folder=True)
         splits = {}
         for item in args.labels:
             split, path = split_assignment(item, '--labels', 'SPLIT=FILE')

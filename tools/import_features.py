@@ -10,17 +10,17 @@ like one written by tools/cache_features.py, so PFM can fuse any two
 feature sets.
 """
 import argparse
-import os.path as osp
 import pickle
 
 import numpy as np
 
 from aqa_mm.datasets.feature_caching import import_feature_arrays
 from aqa_mm.utils import UserError, friendly_errors
-from aqa_mm.utils.cli import split_assignment
+from aqa_mm.utils.cli import require_path, split_assignment
 
 
 def parse_args() -> argparse.Namespace:
+    """Parse ``sys.argv``."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('ann_file')
     parser.add_argument('--split', required=True)
@@ -33,11 +33,10 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> None:
+    """Write one feature file per sample of the split; say how many."""
     args = parse_args()
     with friendly_errors('import_features.py'):
-        if not osp.isfile(args.ann_file):
-            raise UserError(f'annotation file not found: {args.ann_file}')
-        with open(args.ann_file, 'rb') as f:
+        with open(require_path(args.ann_file, 'annotation file'), 'rb') as f:
             splits = pickle.load(f).get('split', {})
         if args.split not in splits:
             raise UserError(f'{args.ann_file}: no split {args.split!r} '
@@ -46,9 +45,7 @@ def main() -> None:
         for item in args.feature:
             name, path = split_assignment(item, '--feature', 'STREAM=PATH',
                                           need_value=False)
-            if not osp.isfile(path):
-                raise UserError(f'feature array not found: {path}')
-            arrays[name] = np.load(path)
+            arrays[name] = np.load(require_path(path, 'feature array'))
         n = import_feature_arrays(list(splits[args.split]), arrays,
                                   args.out_dir)
         print(f'wrote {n} feature files to {args.out_dir}')

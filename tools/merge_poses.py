@@ -24,6 +24,7 @@ from aqa_mm.utils import UserError, atomic_pickle_dump, friendly_errors
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
     p = argparse.ArgumentParser(description='Merge per-video pose files')
     p.add_argument('pose_dir', help='folder with the per-video pose .pkl')
     p.add_argument('--out', required=True, help='annotation .pkl to write')
@@ -40,6 +41,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Merge the per-video pose files into one annotation file; returns 0."""
     args = parse_args(argv)
     with friendly_errors('merge_poses.py'):
         if args.samples and args.splits:

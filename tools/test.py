@@ -10,18 +10,18 @@ list of dicts to a pickle, for tools/analysis.
 """
 import argparse
 import json
-import os.path as osp
 
 from aqa_mm.engine.runner import build_runner
 from aqa_mm.utils import (UserError, atomic_write_text,
                           end_distributed_worker, friendly_errors)
 from aqa_mm.utils.cli import (add_runner_args, merge_runner_args,
-                              parse_runner_args)
+                              parse_runner_args, require_path)
 from aqa_mm.utils.setup_env import load_tool_config
 from aqa_mm.utils.checkpoint import check_checkpoint_matches
 
 
 def parse_args() -> argparse.Namespace:
+    """Parse ``sys.argv``."""
     parser = argparse.ArgumentParser(description='Test an AQA model')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
@@ -37,9 +37,7 @@ def parse_args() -> argparse.Namespace:
 def merge_args(cfg, args):
     """Merge command-line arguments into ``cfg``."""
     merge_runner_args(cfg, args)
-    if not osp.isfile(args.checkpoint):
-        raise UserError(f'checkpoint not found: {args.checkpoint}')
-    cfg.load_from = args.checkpoint
+    cfg.load_from = require_path(args.checkpoint, 'checkpoint')
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise UserError(f'--dump must be a .pkl file, got {args.dump}')
@@ -51,6 +49,7 @@ def merge_args(cfg, args):
 
 
 def main() -> None:
+    """Test the checkpoint (and write the metrics when asked)."""
     args = parse_args()
     with friendly_errors('test.py'):
         cfg = load_tool_config(args, merge_args)

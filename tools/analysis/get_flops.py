@@ -21,6 +21,7 @@ from aqa_mm.utils.cli import add_cfg_options_arg
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
     p = argparse.ArgumentParser(description='Parameters and FLOPs per '
                                 'stream and for the whole model')
     p.add_argument('config', help='model config')
@@ -36,6 +37,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Print (and optionally write) the parameter and FLOP rows; returns 0."""
     args = parse_args(argv)
     with friendly_errors('get_flops.py'):
         register_all_modules()

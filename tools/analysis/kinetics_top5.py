@@ -20,6 +20,7 @@ from aqa_mm.utils import atomic_write_text, friendly_errors
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('video')
     parser.add_argument('--k', type=int, default=5)
@@ -32,6 +33,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Print the top Kinetics-400 classes of the video; returns 0."""
     args = parse_args(argv)
     with friendly_errors('kinetics_top5.py'):
         model = init_kinetics_i3d(args.checkpoint, device=args.device)

