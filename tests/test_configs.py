@@ -120,7 +120,9 @@ def test_config_builds_and_steps(path, tmp_path, tiny_video_set):
         ds_cfg.update(data_prefix=dict(feature=str(tmp_path / 'feats')))
         if cfg.model.head.get('preference') == 'given':  # train with labels
             ds_cfg = cfg.train_dataloader.dataset.copy()
-            ds_cfg.update(ann_file=str(ann), split='test', holdout=None,
+            if ds_cfg.type == 'SubsetDataset':  # the safe fallback's fold
+                ds_cfg = ds_cfg.dataset.copy()
+            ds_cfg.update(ann_file=str(ann), split='test',
                           data_prefix=dict(feature=str(tmp_path / 'feats')))
             for step in ds_cfg.pipeline:
                 if step.get('preference_file'):

@@ -105,15 +105,18 @@ run "$WORK_DIR/crossfit.log" "$PY" tools/crossfit_preferences.py "$ANN" \
     --feature-dir "$FEATS" --folds 5
 
 echo "== [6/6] 2M-AF: training PFM on the cached features and evaluating"
-FEAT_OPTS=("train_dataloader.dataset.ann_file=$ANN" "${EVAL_OPTS[@]}"
-           "train_dataloader.dataset.data_prefix.feature=$FEATS"
-           "val_dataloader.dataset.data_prefix.feature=$FEATS"
-           "test_dataloader.dataset.data_prefix.feature=$FEATS")
 for variant in 2maf_synthetic_cached 2maf_synthetic_cached_safe; do
     cfg=configs/2maf/$variant.py
-    opts=("${FEAT_OPTS[@]}")
+    # the safe variant wraps its training-split loaders in SubsetDataset
+    inner=dataset
+    [[ $variant == *safe ]] && inner=dataset.dataset
+    opts=("train_dataloader.$inner.ann_file=$ANN" "val_dataloader.$inner.ann_file=$ANN"
+          "test_dataloader.dataset.ann_file=$ANN"
+          "train_dataloader.$inner.data_prefix.feature=$FEATS"
+          "val_dataloader.$inner.data_prefix.feature=$FEATS"
+          "test_dataloader.dataset.data_prefix.feature=$FEATS")
     if [[ $variant == *safe ]]; then
-        opts+=("train_dataloader.dataset.pipeline.0.preference_file=$FEATS/preferences_k5_s0.pkl")
+        opts+=("train_dataloader.$inner.pipeline.0.preference_file=$FEATS/preferences_k5_s0.pkl")
     fi
     EVERY=20 run "$WORK_DIR/$variant.log" "$PY" tools/train.py "$cfg" \
         --work-dir "$WORK_DIR/$variant" --resume --cfg-options "${opts[@]}"

@@ -34,8 +34,6 @@ import numpy as np
 from mmaction.datasets import BaseActionDataset
 
 from aqa_mm.datasets.feature_cache import feature_filename
-from aqa_mm.datasets.folds import assign_folds
-from aqa_mm.datasets.label_subset import checked_subset
 from aqa_mm.registry import DATASETS
 from aqa_mm.utils.cli import DataError
 
@@ -65,25 +63,11 @@ class AQADataset(BaseActionDataset):
             Defaults to ``'train'``.
         data_prefix (dict): ``video`` / ``feature`` folders that relative
             paths are joined to. Defaults to ``dict(video='')``.
-        holdout (dict, optional): Keep one part of ``split`` only, from
-            class-stratified folds (:func:`~aqa_mm.datasets.folds.
-            assign_folds`): ``dict(num_folds=5, fold=0, seed=0,
-            part='val')`` keeps fold 0, ``part='train'`` the other folds.
-            This carves a validation set out of the training split, so
-            that decisions such as :class:`PFMFallbackHook`'s never look at
-            the test split. With ``label_subset`` it works inside the
-            subset. Defaults to None (the whole split).
-        label_subset_file (str, optional): JSON of labelled subsets of the
-            split, from ``tools/data/make_label_subsets.py`` (drawn per
-            ``class_id``, see :mod:`~aqa_mm.datasets.label_subset`).
-            Defaults to None.
-        label_subset (str, optional): The subset of ``label_subset_file``
-            to keep, e.g. ``'10%/seed0'``; the two go together. Applied
-            after ``split`` and ``class_ids``, before ``holdout``.
-            ``range_split``'s score ranges stay those of the whole split.
-            Defaults to None (the whole split).
         **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`
             (``test_mode``, ``indices``, ...).
+
+    Labelled subsets and holdout folds of a split come from wrapping the
+    dataset in :class:`~aqa_mm.datasets.wrappers.SubsetDataset`.
     """
 
     def __init__(self,
@@ -95,44 +79,16 @@ class AQADataset(BaseActionDataset):
                  num_keypoints: Optional[int] = 17,
                  range_split: str = 'train',
                  data_prefix: Optional[Dict[str, str]] = None,
-                 holdout: Optional[dict] = None,
-                 label_subset_file: Optional[str] = None,
-                 label_subset: Optional[str] = None,
                  **kwargs) -> None:
         if modality not in ('Pose', 'RGB', 'RGBPose', 'Feature'):
             raise ValueError("modality must be 'Pose', 'RGB', 'RGBPose' or "
                              f"'Feature', got {modality!r}")
-        if (label_subset_file is None) != (label_subset is None):
-            raise ValueError('label_subset_file and label_subset go together'
-                             f'; got label_subset_file={label_subset_file!r}'
-                             f', label_subset={label_subset!r}')
-        self.holdout = self._check_holdout(holdout)
-        self.label_subset_file = label_subset_file
-        self.label_subset = label_subset
         self.split = split
         self.class_ids = None if class_ids is None else set(class_ids)
         self.num_keypoints = num_keypoints
         self.range_split = range_split
         super().__init__(ann_file, pipeline=pipeline, modality=modality,
                          data_prefix=data_prefix or dict(video=''), **kwargs)
-
-    @staticmethod
-    def _check_holdout(holdout: Optional[dict]) -> Optional[dict]:
-        if holdout is None:
-            return None
-        unknown = set(holdout) - {'num_folds', 'fold', 'seed', 'part'}
-        if unknown:
-            raise ValueError(f'holdout: unknown keys {sorted(unknown)} '
-                             "(expected num_folds, fold, seed, part)")
-        holdout = dict(dict(num_folds=5, fold=0, seed=0, part='val'),
-                       **holdout)
-        if holdout['part'] not in ('train', 'val'):
-            raise ValueError("holdout['part'] must be 'train' or 'val', got "
-                             f"{holdout['part']!r}")
-        if not 0 <= holdout['fold'] < holdout['num_folds']:
-            raise ValueError(f"holdout['fold'] must be in [0, "
-                             f"{holdout['num_folds']}), got {holdout['fold']}")
-        return holdout
 
     # ------------------------------------------------------------ loading
     def _read_annotation_file(self) -> dict:
@@ -165,25 +121,6 @@ class AQADataset(BaseActionDataset):
                         if a.get('class_id') in self.class_ids]
         return selected
 
-    def _apply_label_subset(self, data_list: List[dict],
-                            content: dict) -> List[dict]:
-        if self.label_subset is None:
-            return data_list
-        keep = checked_subset(self.label_subset_file, self.label_subset,
-                              content['split'][self.split],
-                              f'{self.ann_file} [{self.split}]')
-        return [a for a in data_list if a['frame_dir'] in keep]
-
-    def _apply_holdout(self, data_list: List[dict]) -> List[dict]:
-        if self.holdout is None:
-            return data_list
-        h = self.holdout
-        folds = assign_folds(((a['frame_dir'], a.get('class_id', 0))
-                              for a in data_list), h['num_folds'], h['seed'])
-        keep_val = h['part'] == 'val'
-        return [a for a in data_list
-                if (folds[a['frame_dir']] == h['fold']) == keep_val]
-
     def load_data_list(self) -> List[dict]:
         """Load, filter and validate the samples of ``self.split``.
 
@@ -192,13 +129,10 @@ class AQADataset(BaseActionDataset):
         """
         content = self._read_annotation_file()
         annos = content['annotations']
-        data_list = self._apply_holdout(self._apply_label_subset(
-            self._select(annos, self.split, content), content))
+        data_list = self._select(annos, self.split, content)
         if not data_list:
             raise DataError(f'{self.ann_file}: split {self.split!r} has no '
-                            f'samples (class_ids={self.class_ids}, '
-                            f'label_subset={self.label_subset!r}, '
-                            f'holdout={self.holdout})')
+                            f'samples (class_ids={self.class_ids})')
         data_list = [self._resolve_paths(dict(item)) for item in data_list]
         self._validate(data_list)
         ranges = self._score_ranges(self._select(annos, self.range_split,

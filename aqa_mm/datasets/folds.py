@@ -1,7 +1,7 @@
 """Deterministic, class-stratified folds of a split.
 
 Used to carve a validation part out of the training split
-(``AQADataset(holdout=...)``) and for the out-of-fold predictions behind
+(``SubsetDataset(holdout=...)``) and for the out-of-fold predictions behind
 cross-fitted preference labels (``tools/crossfit_preferences.py``), so that
 no decision is ever taken on the test split.
 """

@@ -6,10 +6,9 @@ of it. :func:`stratified_subset` draws that part per class and per seed, so
 that the subsets are fixed by ``(seed, fraction)`` and nested: for one seed
 the 5 % subset is contained in the 10 % one, which is contained in the whole
 split. :func:`write_subsets` writes them down (JSON, atomically) so that
-every run reads the same names; :class:`~aqa_mm.datasets.SubsetPoseDataset`
-(mmaction2 skeleton pkls, class field ``label``) and
-:class:`~aqa_mm.datasets.AQADataset` (``label_subset_file`` /
-``label_subset``; class field ``class_id``) read them back.
+every run reads the same names; :class:`~aqa_mm.datasets.SubsetDataset`
+reads them back around any dataset (mmaction2 skeleton pkls, class field
+``label``; ``AQADataset``, class field ``class_id``).
 """
 import json
 import os.path as osp

@@ -64,6 +64,35 @@ def check_holdout(holdout: Optional[dict]) -> Optional[dict]:
     return holdout
 
 
+def wrap_in_subset(cfg: Any, key: str, **subset_args) -> None:
+    """Wrap the dataset config at ``key`` in :class:`SubsetDataset`.
+
+    Drivers call it after every other override, so those keep addressing
+    the dataset where the config declares it.
+
+    Args:
+        cfg (Config | dict): The config, changed in place.
+        key (str): Dotted path of a dataset config, e.g.
+            ``'train_dataloader.dataset'`` (or ``...dataset.dataset`` inside
+            a ``RepeatDataset``).
+        **subset_args: ``label_subset_file``, ``label_subset``, ``holdout``.
+
+    Raises:
+        KeyError: Naming ``key`` when it does not lead to a dataset config.
+    """
+    *parents, last = key.split('.')
+    node = cfg
+    try:
+        for name in parents:
+            node = node[name]
+        dataset = node[last]
+    except (KeyError, TypeError) as exc:
+        raise KeyError(f'no dataset config at {key!r}') from exc
+    if not isinstance(dataset, dict) or 'type' not in dataset:
+        raise KeyError(f'no dataset config at {key!r}')
+    node[last] = dict(type='SubsetDataset', dataset=dataset, **subset_args)
+
+
 @DATASETS.register_module()
 class SubsetDataset:
     """A dataset restricted to a labelled subset and/or a holdout part.

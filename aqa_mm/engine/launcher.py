@@ -35,6 +35,7 @@ from typing import Optional
 import torch
 from mmengine.config import Config
 
+from aqa_mm.datasets.wrappers import wrap_in_subset
 from aqa_mm.utils.checkpoint import check_checkpoint_matches
 from aqa_mm.utils.cli import UserError, load_config, merge_cfg_options
 from aqa_mm.utils.io import atomic_write_text
@@ -62,6 +63,10 @@ class TrainRun:
         validate (bool, optional): Run the config's validation during
             training. Defaults to ``select == 'val'``; ``select='val'``
             needs it.
+        subsets (dict): Dotted dataset key -> ``SubsetDataset`` arguments
+            (``label_subset_file``, ``label_subset``, ``holdout``): that
+            dataset is wrapped after ``cfg_options``, which keep addressing
+            it where the config declares it.
     """
     config: str
     work_dir: str
@@ -72,6 +77,7 @@ class TrainRun:
     best_metric: str = 'aqa/spearman'
     deterministic: bool = False
     validate: Optional[bool] = None
+    subsets: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.select not in SELECTIONS:
@@ -133,6 +139,8 @@ def _stage_config(run: TrainRun, stage: str) -> Config:
     """The config of the training or the test of ``run``."""
     cfg = load_config(run.config)
     merge_cfg_options(cfg, dict(run.cfg_options))
+    for key, subset_args in run.subsets.items():
+        wrap_in_subset(cfg, key, **subset_args)
     cfg.launcher = 'none'
     cfg.randomness = dict(cfg.get('randomness') or {}, seed=run.seed,
                           deterministic=run.deterministic)

@@ -14,10 +14,22 @@ train_pipeline = [
     dict(type='PackAQAInputs', collect_keys=('feat_skeleton', 'feat_rgb'))
 ]
 holdout = dict(num_folds=5, fold=0, seed=0)
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline,
-                                     holdout=dict(holdout, part='train')))
-val_dataloader = dict(dataset=dict(split='train',
-                                   holdout=dict(holdout, part='val')))
+features = dict(type='AQADataset', ann_file='data/synthetic/synthetic_aqa.pkl',
+                split='train', modality='Feature',
+                data_prefix=dict(video='data/synthetic',
+                                 feature='work_dirs/quickstart/2maf/features'))
+# both parts of the training split through the SubsetDataset wrapper
+train_dataloader = dict(dataset=dict(
+    _delete_=True, type='SubsetDataset',
+    dataset=dict(features, pipeline=train_pipeline),
+    holdout=dict(holdout, part='train')))
+val_dataloader = dict(dataset=dict(
+    _delete_=True, type='SubsetDataset',
+    dataset=dict(features, test_mode=True, pipeline=[
+        dict(type='LoadAQAFeatures', streams=('skeleton', 'rgb')),
+        dict(type='PackAQAInputs', collect_keys=('feat_skeleton', 'feat_rgb'))
+    ]),
+    holdout=dict(holdout, part='val')))
 test_dataloader = dict(
     batch_size=16, num_workers=0, persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),

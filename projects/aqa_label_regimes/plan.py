@@ -62,9 +62,9 @@ def data_options(args: argparse.Namespace, config: str) -> dict:
     return options
 
 
-def subset_options(args: argparse.Namespace, fraction: int,
-                   seed: int) -> dict:
-    """The labelled-subset ``cfg_options`` (none for 100 %).
+def subset_of(args: argparse.Namespace, fraction: int, seed: int) -> dict:
+    """The launcher's ``subsets`` of a run on a labelled subset: the
+    training dataset wrapped in ``SubsetDataset`` (none at 100 %).
 
     Args:
         args (argparse.Namespace): ``subsets`` path.
@@ -72,13 +72,13 @@ def subset_options(args: argparse.Namespace, fraction: int,
         seed (int): Subset draw.
 
     Returns:
-        dict: Dotted config key -> value.
+        dict: Dataset key -> ``SubsetDataset`` arguments.
     """
     if fraction >= 100:
         return {}
-    return {'train_dataloader.dataset.label_subset_file': args.subsets,
-            'train_dataloader.dataset.label_subset':
-            subset_key(fraction / 100, seed)}
+    return {'train_dataloader.dataset': dict(
+        label_subset_file=args.subsets,
+        label_subset=subset_key(fraction / 100, seed))}
 
 
 def pretrain_run(variant: str, args: argparse.Namespace) -> TrainRun:
@@ -121,21 +121,21 @@ def regime_runs(args: argparse.Namespace) -> Dict[str, TrainRun]:
     runs = {}
     for fraction in args.fractions:
         for seed in args.seeds:
-            opts = {**data_options(args, osp.join(ROOT, SCRATCH)),
-                    **subset_options(args, fraction, seed)}
             name = f'scratch_p{fraction}_s{seed}'
-            runs[name] = TrainRun(osp.join(ROOT, SCRATCH),
-                                  osp.join(args.work_dir, name), seed, opts)
+            runs[name] = TrainRun(
+                osp.join(ROOT, SCRATCH), osp.join(args.work_dir, name), seed,
+                data_options(args, osp.join(ROOT, SCRATCH)),
+                subsets=subset_of(args, fraction, seed))
     for fraction in args.fractions:
         for seed in args.seeds:
-            opts = {**data_options(args, osp.join(ROOT, FINETUNE)),
-                    **subset_options(args, fraction, seed)}
+            opts = data_options(args, osp.join(ROOT, FINETUNE))
             for variant in args.variants:
                 name = f'finetune_{variant}_p{fraction}_s{seed}'
                 ckpt = encoder_checkpoint(variant, args)
                 runs[name] = TrainRun(
                     osp.join(ROOT, FINETUNE), osp.join(args.work_dir, name),
-                    seed, {**opts, 'model.backbone.init_cfg.checkpoint': ckpt})
+                    seed, {**opts, 'model.backbone.init_cfg.checkpoint': ckpt},
+                    subsets=subset_of(args, fraction, seed))
     return runs
 
 

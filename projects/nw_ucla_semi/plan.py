@@ -70,26 +70,36 @@ class Step:
     encoder: Optional[str] = None
 
 
-def data_options(ann_file: str, fraction: int) -> dict:
-    """Config overrides of a classification run on a labelled subset.
+def data_options(ann_file: str) -> dict:
+    """Config overrides of a classification run: the annotation file.
 
     Args:
         ann_file (str): NW-UCLA pkl.
-        fraction (int): Labelled percentage (100: the whole split).
 
     Returns:
-        dict: The overrides; the subset key is filled per seed by
-        :func:`classification_steps`.
+        dict: The overrides.
     """
-    opts = {'train_dataloader.dataset.dataset.ann_file': ann_file,
+    return {'train_dataloader.dataset.dataset.ann_file': ann_file,
             'val_dataloader.dataset.ann_file': ann_file,
             'test_dataloader.dataset.ann_file': ann_file}
-    if fraction < 100:
-        opts.update({
-            'train_dataloader.dataset.dataset.type': 'SubsetPoseDataset',
-            '+train_dataloader.dataset.dataset.subset_file':
-                repo_path(SUBSETS)})
-    return opts
+
+
+def subset_of(fraction: int, seed: int) -> dict:
+    """The launcher's ``subsets`` of a run on a labelled subset: its
+    repeated training dataset wrapped in ``SubsetDataset`` (none at 100 %).
+
+    Args:
+        fraction (int): Labelled percentage.
+        seed (int): The subset draw.
+
+    Returns:
+        dict: Dataset key -> ``SubsetDataset`` arguments.
+    """
+    if fraction >= 100:
+        return {}
+    return {'train_dataloader.dataset.dataset': dict(
+        label_subset_file=repo_path(SUBSETS),
+        label_subset=subset_key(fraction / 100, seed))}
 
 
 def pretrain_step(variant: str, args: argparse.Namespace) -> Step:
@@ -135,24 +145,22 @@ def classification_steps(args: argparse.Namespace) -> List[Step]:
     steps = []
     for fraction in args.fractions:
         for seed in args.seeds:
-            opts = data_options(args.ann_file, fraction)
-            if fraction < 100:
-                opts['+train_dataloader.dataset.dataset.subset'] = \
-                    subset_key(fraction / 100, seed)
+            finetune = repo_path(FINETUNE_CONFIGS[args.finetune_config])
+            opts = data_options(args.ann_file)
+            subsets = subset_of(fraction, seed)
             for variant, epoch in args.finetune_from:
                 name = f'finetune_{variant}_e{epoch}_p{fraction}_s{seed}'
                 ckpt = osp.join(args.work_dir, f'pretrain_{variant}',
                                 f'epoch_{epoch}.pth')
                 steps.append(Step(name, TrainRun(
-                    repo_path(FINETUNE_CONFIGS[args.finetune_config]),
-                    osp.join(args.work_dir, name), seed=seed,
+                    finetune, osp.join(args.work_dir, name), seed=seed,
                     cfg_options=dict(
                         opts, **{'model.backbone.init_cfg.checkpoint': ckpt},
-                        **args.cfg_options)), encoder=ckpt))
+                        **args.cfg_options), subsets=subsets), encoder=ckpt))
             name = f'scratch_p{fraction}_s{seed}'
             steps.append(Step(name, TrainRun(
                 repo_path(SCRATCH), osp.join(args.work_dir, name), seed=seed,
-                cfg_options=dict(opts, **args.cfg_options))))
+                cfg_options=dict(opts, **args.cfg_options), subsets=subsets)))
     return steps
 
 

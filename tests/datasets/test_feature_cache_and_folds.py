@@ -45,21 +45,6 @@ def test_folds_are_stratified_deterministic_and_order_free():
         assign_folds(samples, 1)
 
 
-def test_holdout_parts_partition_the_split(tiny_ann):
-    kw = dict(ann_file=tiny_ann, pipeline=[], split='train')
-
-    def ids(**extra):
-        ds = AQADataset(**kw, **extra)
-        return {ds.get_data_info(i)['frame_dir'] for i in range(len(ds))}
-
-    full = ids()
-    val = ids(holdout=dict(num_folds=4, fold=1, part='val'))
-    rest = ids(holdout=dict(num_folds=4, fold=1, part='train'))
-    assert val and rest and not val & rest and val | rest == full
-    with pytest.raises(ValueError, match='unknown keys'):
-        AQADataset(**kw, holdout=dict(folds=3))
-
-
 def test_feature_modality_validates_files_up_front(tiny_ann, tmp_path):
     with open(tiny_ann, 'rb') as f:
         test_ids = pickle.load(f)['split']['test']

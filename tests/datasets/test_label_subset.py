@@ -1,5 +1,5 @@
-"""Class-stratified labelled subsets (label_subset.py), the dataset that
-reads them back (SubsetPoseDataset) and the tool that writes them."""
+"""Class-stratified labelled subsets (label_subset.py) and the tool that
+writes them (SubsetDataset reads them back: test_wrappers.py)."""
 import importlib.util
 import json
 import pickle
@@ -8,10 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aqa_mm.datasets import SubsetPoseDataset
 from aqa_mm.datasets.label_subset import (read_subset, stratified_subset,
                                           subset_key, write_subsets)
-from aqa_mm.utils.cli import DataError
 
 _TOOL = Path(__file__).resolve().parents[2] / 'tools' / 'data' / \
     'make_label_subsets.py'
@@ -70,29 +68,6 @@ def _pose_pkl(tmp_path, samples):
         pickle.dump(dict(split=dict(train=[n for n, _ in samples]),
                          annotations=annos), f)
     return path
-
-
-def test_subset_pose_dataset(tmp_path):
-    samples = _samples()
-    ann = _pose_pkl(tmp_path, samples)
-    subsets = tmp_path / 'subsets.json'
-    make_label_subsets.main([str(ann), str(subsets), '--split', 'train',
-                             '--fractions', '0.1', '--seeds', '2'])
-    dataset = SubsetPoseDataset(str(ann), pipeline=[],
-                                subset_file=str(subsets),
-                                subset='10%/seed2', split='train')
-    names = sorted(dataset.get_data_info(i)['frame_dir']
-                   for i in range(len(dataset)))
-    assert names == stratified_subset(samples, 0.1, seed=2)
-
-
-def test_subset_naming_unknown_samples(tmp_path):
-    ann = _pose_pkl(tmp_path, _samples((5, 5)))
-    subsets = tmp_path / 'subsets.json'
-    write_subsets(_samples((5, 6)), [1.0], [0], str(subsets))
-    with pytest.raises(DataError, match=r"1 samples not in .*'c1_005'"):
-        SubsetPoseDataset(str(ann), pipeline=[], subset_file=str(subsets),
-                          subset='100%/seed0', split='train')
 
 
 def test_tool_names_a_missing_split(tmp_path, capsys):

@@ -137,3 +137,25 @@ def test_subset_naming_unknown_samples(tmp_path):
                            split='train'),
                       label_subset_file=str(subsets),
                       label_subset='100%/seed0')
+
+
+def test_wrap_in_subset_after_the_other_overrides(tiny_ann, tmp_path):
+    from mmengine.config import Config
+
+    from aqa_mm.datasets.wrappers import wrap_in_subset
+    from aqa_mm.utils.cli import merge_cfg_options
+    path, subsets = _subsets(tmp_path, tiny_ann)
+    cfg = Config(dict(train_dataloader=dict(batch_size=2, dataset=dict(
+        type='RepeatDataset', times=1, dataset=_aqa('elsewhere.pkl')))))
+    merge_cfg_options(cfg, {
+        'train_dataloader.dataset.dataset.ann_file': tiny_ann})
+    wrap_in_subset(cfg, 'train_dataloader.dataset.dataset',
+                   label_subset_file=path, label_subset='50%/seed0')
+    ds = cfg.train_dataloader.dataset.dataset
+    assert ds.type == 'SubsetDataset' and ds.dataset.ann_file == tiny_ann
+    built = SubsetDataset(**{k: v for k, v in ds.items() if k != 'type'})
+    assert sorted(_names(built)) == subsets['50%/seed0']
+    with pytest.raises(KeyError, match='val_dataloader'):
+        wrap_in_subset(cfg, 'val_dataloader.dataset', label_subset='x')
+    with pytest.raises(KeyError, match='train_dataloader.batch_size'):
+        wrap_in_subset(cfg, 'train_dataloader.batch_size')

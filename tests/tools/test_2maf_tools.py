@@ -50,19 +50,22 @@ def test_cached_2maf_pipeline_from_the_command_line(tmp_path):
     prefs = feats / 'preferences_k3_s0.pkl'
     assert len(pickle.loads(prefs.read_bytes())) == 30
 
-    opts = [f'{loader}_dataloader.dataset.{key}={value}'
-            for loader in ('train', 'val', 'test')
-            for key, value in (('ann_file', ann),
-                               ('data_prefix.feature', feats))]
-    opts += ['train_cfg.max_epochs=4', 'train_cfg.val_interval=2',
-             'train_dataloader.batch_size=8']
     dumps = {}
     for variant in ('2maf_synthetic_cached', '2maf_synthetic_cached_safe'):
         cfg = f'configs/2maf/{variant}.py'
+        # the safe variant wraps its training-split loaders in SubsetDataset
+        inner = 'dataset.dataset' if variant.endswith('safe') else 'dataset'
+        opts = [f'{loader}_dataloader.{ds}.{key}={value}'
+                for loader, ds in (('train', inner), ('val', inner),
+                                   ('test', 'dataset'))
+                for key, value in (('ann_file', ann),
+                                   ('data_prefix.feature', feats))]
+        opts += ['train_cfg.max_epochs=4', 'train_cfg.val_interval=2',
+                 'train_dataloader.batch_size=8']
         extra = ['default_hooks.checkpoint.interval=2']
         if variant.endswith('safe'):
-            extra.append(
-                f'train_dataloader.dataset.pipeline.0.preference_file={prefs}')
+            extra.append(f'train_dataloader.{inner}.pipeline.0.'
+                         f'preference_file={prefs}')
         work = tmp_path / variant
         _run(['tools/train.py', cfg, '--work-dir', str(work),
               '--cfg-options', *opts, *extra])

@@ -52,7 +52,7 @@ class PFMFallbackHook(Hook):
     selector wins switches it back. The choice is saved with the checkpoint.
 
     Use it only with a validation split carved out of the training data
-    (``AQADataset(holdout=...)``): deciding on the test split would be
+    (``SubsetDataset(holdout=...)``): deciding on the test split would be
     selecting on the test set.
 
     Args:

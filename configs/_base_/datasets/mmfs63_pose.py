@@ -33,16 +33,13 @@ test_pipeline = [
     dict(type='PackAQAInputs')  # raw scores: the metric maps predictions back
 ]
 
-# label_subset_file / label_subset: train on one written-down labelled subset
-# of the train split (projects/aqa_label_regimes); None: the whole split.
 train_dataloader = dict(
     batch_size=16,
     num_workers=2,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(type=dataset_type, ann_file=ann_file, split='train',
-                 pipeline=train_pipeline, label_subset_file=None,
-                 label_subset=None))
+                 pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=16,
     num_workers=2,

@@ -89,15 +89,14 @@ def test_finetune_loads_the_encoder_of_the_child(tmp_path):
 def test_finetune_configs_take_a_labelled_subset(name, ann, tmp_path):
     cfg = Config.fromfile(SME / name)
     ds_cfg = cfg.train_dataloader.dataset.copy()
-    assert ds_cfg.label_subset is None and ds_cfg.label_subset_file is None
     ds_cfg.update(ann_file=str(ann))
     assert len(DATASETS.build(ds_cfg)) == 8
     samples = split_samples(pickle.loads(ann.read_bytes()), 'train',
                             'class_id')
     subsets = write_subsets(samples, [0.5], [2], str(tmp_path / 's.json'))
-    ds_cfg.update(label_subset_file=str(tmp_path / 's.json'),
-                  label_subset='50%/seed2')
-    dataset = DATASETS.build(ds_cfg)
+    dataset = DATASETS.build(dict(
+        type='SubsetDataset', dataset=ds_cfg,
+        label_subset_file=str(tmp_path / 's.json'), label_subset='50%/seed2'))
     assert sorted(dataset.get_data_info(i)['frame_dir']
                   for i in range(len(dataset))) == subsets['50%/seed2']
 

@@ -37,13 +37,11 @@ def test_step_plans_and_options(tmp_path):
     assert scratch.seed == 1 and scratch.select == 'last' and scratch.test
     assert scratch.work_dir == str(tmp_path / 'wd' / 'scratch_p10_s1')
     opts = scratch.cfg_options
-    assert opts['train_dataloader.dataset.label_subset'] == '10%/seed1'
-    assert opts['train_dataloader.dataset.label_subset_file'] == \
-        args.subsets
+    assert scratch.subsets == {'train_dataloader.dataset': dict(
+        label_subset_file=args.subsets, label_subset='10%/seed1')}
     assert opts['val_dataloader.dataset.ann_file'] == args.ann_file
     assert run.CHECKPOINT_KEY not in opts
-    assert not any('label_subset' in o
-                   for o in runs['scratch_p100_s0'].cfg_options)
+    assert not runs['scratch_p100_s0'].subsets
     fine = runs['finetune_view_aug_projector_p10_s0']
     ckpt = str(tmp_path / 'wd' / 'pretrain_view_aug_projector' /
                'epoch_15.pth')
@@ -60,17 +58,22 @@ def test_step_plans_and_options(tmp_path):
 
 
 def test_cli_option_strings_are_config_keys(tmp_path):
-    """The options merge into finetune/scratch_synthetic.py without '+'."""
+    """The options merge into finetune/scratch_synthetic.py without '+',
+    and the subset wraps the training dataset after them."""
     from mmengine.config import Config
 
+    from aqa_mm.datasets.wrappers import wrap_in_subset
     from aqa_mm.utils.cli import merge_cfg_options
     runs = plan.regime_runs(_args(tmp_path))
     for name in ('scratch_p10_s0', 'finetune_faithful_p10_s0'):
         cfg = Config.fromfile(runs[name].config)
         merge_cfg_options(cfg, runs[name].cfg_options)
+        for key, subset_args in runs[name].subsets.items():
+            wrap_in_subset(cfg, key, **subset_args)
         ds = cfg.train_dataloader.dataset
-        assert ds.label_subset == '10%/seed0'
+        assert ds.type == 'SubsetDataset' and ds.label_subset == '10%/seed0'
         assert ds.label_subset_file == str(tmp_path / 'subsets.json')
+        assert ds.dataset.ann_file == str(tmp_path / 'ann.pkl')
     assert cfg.model.backbone.init_cfg.checkpoint.endswith(
         'pretrain_faithful/epoch_15.pth')
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from aqa_mm.datasets.wrappers import wrap_in_subset
 from aqa_mm.registry import MODELS
 from aqa_mm.utils.cli import load_config, merge_cfg_options
 from projects.nw_ucla_semi import plan, run
@@ -48,12 +49,18 @@ def test_every_override_exists_in_its_config(tmp_path):
         for step in plan.build_plan(args):
             cfg = load_config(str(ROOT / step.run.config))
             merge_cfg_options(cfg, dict(step.run.cfg_options))
+            for key, subset_args in step.run.subsets.items():
+                wrap_in_subset(cfg, key, **subset_args)
             inner = cfg.train_dataloader.dataset.dataset
-            assert inner.ann_file == args.ann_file, step.name
             if '_p5_' in step.name:
-                assert inner.type == 'SubsetPoseDataset'
-                assert inner.subset == '5%/seed0'
-                assert Path(inner.subset_file).is_file()
+                assert inner.type == 'SubsetDataset'
+                assert inner.label_subset == '5%/seed0'
+                assert Path(inner.label_subset_file).is_file()
+                assert inner.dataset.type == 'PoseDataset'
+                inner = inner.dataset
+            else:
+                assert not step.run.subsets
+            assert inner.ann_file == args.ann_file, step.name
 
 
 def test_encoder_ready_only_when_its_checkpoint_is_complete(tmp_path):

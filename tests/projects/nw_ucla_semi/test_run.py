@@ -40,11 +40,10 @@ def test_subset_and_encoder_options(ann, tmp_path):
     args = _args(ann, tmp_path, '--fractions', '10', '100')
     steps = {s.name: s for s in plan.build_plan(args)}
     scratch = steps['scratch_p10_s1'].run
-    assert scratch.cfg_options[
-        '+train_dataloader.dataset.dataset.subset'] == '10%/seed1'
+    assert scratch.subsets['train_dataloader.dataset.dataset'][
+        'label_subset'] == '10%/seed1'
     assert scratch.seed == 1 and scratch.select == 'last'
-    assert not any('subset' in k or 'Subset' in str(v) for k, v in
-                   steps['scratch_p100_s0'].run.cfg_options.items())
+    assert not steps['scratch_p100_s0'].run.subsets
     fine = steps['finetune_faithful_e2_p10_s0']
     ckpt = str(tmp_path / 'wd' / 'pretrain_faithful' / 'epoch_2.pth')
     assert fine.encoder == ckpt
@@ -227,8 +226,8 @@ def test_two_lanes_train_for_real(tmp_path, monkeypatch):
     result = json.loads((wd / 'finetune_faithful_e1_p50_s0' /
                          'launch_result.json').read_text())
     assert 0 <= result['metrics']['acc/top1'] <= 1
-    assert result['cfg_options']['+train_dataloader.dataset.dataset.subset'] \
-        == '50%/seed0'
+    assert result['subsets']['train_dataloader.dataset.dataset'][
+        'label_subset'] == '50%/seed0'
     assert (wd / 'pretrain_faithful' / 'launch_result.json').exists()
     assert collect.final_top1(str(wd / 'finetune_faithful_e1_p50_s0')) == \
         pytest.approx(100 * result['metrics']['acc/top1'])

@@ -27,14 +27,14 @@ def test_options_are_config_keys(name, tmp_path):
     cfg = Config.fromfile(run.config)
     merge_cfg_options(cfg, run.cfg_options)     # unknown keys would raise
     for split in ('train', 'val', 'test'):
-        loader = cfg[f'{split}_dataloader']
-        assert loader.dataset.ann_file == str(tmp_path / 'ann.pkl')
-        assert loader.dataset.data_prefix.feature == str(tmp_path / 'feats')
+        _, dataset = variants.inner_dataset(cfg, f'{split}_dataloader')
+        assert dataset.ann_file == str(tmp_path / 'ann.pkl')
+        assert dataset.data_prefix.feature == str(tmp_path / 'feats')
     given = cfg.model.head.get('preference') == 'given'
-    assert ('train_dataloader.dataset.pipeline.0.preference_file' in
-            run.cfg_options) == given
+    key, train = variants.inner_dataset(cfg, 'train_dataloader')
+    assert (f'{key}.pipeline.0.preference_file' in run.cfg_options) == given
     if given:
-        assert cfg.train_dataloader.dataset.pipeline[0].preference_file == \
+        assert train.pipeline[0].preference_file == \
             str(tmp_path / 'feats' / variants.PREFERENCES)
     assert run.select == 'last' and run.validate == (name == 'safe')
 
