@@ -3,18 +3,19 @@
 :class:`RGBAssessor` and :class:`SkeletonAssessor` both run every clip of
 every sample through a backbone in one batch and let the head average the
 clips and regress the score; they differ in the input layout, the default
-data preprocessor and the input checks. Not registered.
+data preprocessor and the input checks. The forward is
+:class:`BaseAssessor`'s. Not registered.
 """
 import copy
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Optional, Tuple
 
 import torch
-from mmengine.model import BaseModel
 
 from aqa_mm.registry import MODELS
+from .base_assessor import BaseAssessor
 
 
-class ClipAssessor(BaseModel):
+class ClipAssessor(BaseAssessor):
     """Backbone on (N·num_clips, ...) clips, then a clip-averaging head.
 
     Args:
@@ -73,26 +74,18 @@ class ClipAssessor(BaseModel):
         clips = inputs.reshape((-1, ) + inputs.shape[2:])  # [N*n, ...]
         return self.backbone(clips), num_clips
 
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[List] = None,
-                mode: str = 'tensor') -> Union[Dict, List, torch.Tensor]:
-        """mmengine's three-mode forward.
+    def head_inputs(self, inputs: torch.Tensor) -> Tuple[tuple, dict]:
+        """The clip features and ``num_clips`` (see :meth:`extract_feat`).
 
         Args:
             inputs (Tensor): (N, num_clips, ...), as the preprocessor gives.
-            data_samples (list[ActionDataSample], optional): Targets.
-            mode (str): ``'loss'``, ``'predict'`` or ``'tensor'``.
 
         Returns:
-            dict | list | Tensor: Losses, filled samples, or scores (N,).
+            tuple[tuple, dict]: ``(feats, )`` and ``dict(num_clips=n)``.
         """
-        if mode not in ('loss', 'predict', 'tensor'):
-            raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', "
-                             f'got {mode!r}')
         feats, num_clips = self.extract_feat(inputs)
-        if mode == 'loss':
-            return self.head.loss(feats, data_samples, num_clips=num_clips)
-        if mode == 'predict':
-            return self.head.predict(feats, data_samples, num_clips=num_clips)
-        return self.head.to_score(self.head(feats, num_clips=num_clips))
+        return (feats, ), dict(num_clips=num_clips)
+
+    def head_tensor(self, args: tuple, kwargs: dict) -> torch.Tensor:
+        """Scores (N,) on the score scale."""
+        return self.head.to_score(self.head(*args, **kwargs))

@@ -1,10 +1,10 @@
 """SequenceAssessor: score a video from its cached clip-feature sequence."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, Optional, Tuple
 
 import torch
-from mmengine.model import BaseModel
 
 from aqa_mm.registry import MODELS
+from .base_assessor import BaseAssessor
 
 
 def masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -22,7 +22,7 @@ def masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 
 @MODELS.register_module()
-class SequenceAssessor(BaseModel):
+class SequenceAssessor(BaseAssessor):
     """A score head over per-clip features computed elsewhere (T_i, C).
 
     Inputs are ``inputs[key]`` (N, L, C) with ``inputs[key + '_mask']``
@@ -61,7 +61,19 @@ class SequenceAssessor(BaseModel):
         self.temporal_pool = temporal_pool
         self.key = key
 
-    def _head_args(self, inputs: Dict[str, torch.Tensor]) -> dict:
+    def head_inputs(self, inputs: Dict[str, torch.Tensor]
+                    ) -> Tuple[tuple, dict]:
+        """The pooled features, or the sequence and its mask.
+
+        Args:
+            inputs (dict[str, Tensor]): ``key`` (N, L, C) and
+                ``key + '_mask'`` (N, L).
+
+        Returns:
+            tuple[tuple, dict]: No positional arguments, and
+            ``dict(feats=(N, C))`` (``temporal_pool='mean'``) or
+            ``dict(x=(N, L, C), mask=(N, L))``.
+        """
         mask_key = f'{self.key}_mask'
         if not isinstance(inputs, dict) or self.key not in inputs \
                 or mask_key not in inputs:
@@ -75,30 +87,9 @@ class SequenceAssessor(BaseModel):
                              f'(N, T) mask, got {tuple(x.shape)} and '
                              f'{tuple(mask.shape)}')
         if self.temporal_pool == 'mean':
-            return dict(feats=masked_mean(x, mask))               # [N, C]
-        return dict(x=x, mask=mask)
+            return (), dict(feats=masked_mean(x, mask))           # [N, C]
+        return (), dict(x=x, mask=mask)
 
-    def forward(self,
-                inputs: Dict[str, torch.Tensor],
-                data_samples: Optional[List] = None,
-                mode: str = 'tensor') -> Union[Dict, List, torch.Tensor]:
-        """mmengine's three-mode forward.
-
-        Args:
-            inputs (dict[str, Tensor]): See the class docstring.
-            data_samples (list[ActionDataSample], optional): Targets.
-            mode (str): ``'loss'``, ``'predict'`` or ``'tensor'``.
-
-        Returns:
-            dict | list | Tensor: Losses; filled samples; or the head's raw
-            output.
-        """
-        if mode not in ('loss', 'predict', 'tensor'):
-            raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', "
-                             f'got {mode!r}')
-        args = self._head_args(inputs)
-        if mode == 'loss':
-            return self.head.loss(data_samples=data_samples, **args)
-        if mode == 'predict':
-            return self.head.predict(data_samples=data_samples, **args)
-        return self.head(*args.values())
+    def head_tensor(self, args: tuple, kwargs: dict) -> torch.Tensor:
+        """The head's raw output, its inputs given by position."""
+        return self.head(*args, *kwargs.values())

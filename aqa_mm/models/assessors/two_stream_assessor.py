@@ -1,12 +1,12 @@
 """TwoStreamAssessor: 2M-AF, I3D + SME-GCN + a fusion head (paper Fig. 1)."""
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 from mmengine.logging import MMLogger
-from mmengine.model import BaseModel
 
 from aqa_mm.registry import MODELS
+from .base_assessor import BaseAssessor
 
 #: Input key of each stream: raw inputs, and cached features.
 RAW_KEYS = dict(rgb='imgs', skeleton='keypoint')
@@ -36,7 +36,7 @@ def pool_feature(x: torch.Tensor, num_clips: int,
 
 
 @MODELS.register_module()
-class TwoStreamAssessor(BaseModel):
+class TwoStreamAssessor(BaseAssessor):
     """The Two-Modality Assessment Framework: RGB and skeleton streams fused.
 
     Takes ``inputs`` as a dict (``PackAQAInputs(collect_keys=...)`` +
@@ -186,29 +186,20 @@ class TwoStreamAssessor(BaseModel):
             streams = tuple(self.head.input_channels)
         return {s: self._stream_feature(s, inputs) for s in streams}
 
-    def forward(self,
-                inputs: Dict[str, torch.Tensor],
-                data_samples: Optional[List] = None,
-                mode: str = 'tensor') -> Union[Dict, List, torch.Tensor]:
-        """mmengine's three-mode forward.
+    def head_inputs(self, inputs: Dict[str, torch.Tensor]
+                    ) -> Tuple[tuple, dict]:
+        """The stream features the head takes, after ``feature_norm``.
 
         Args:
             inputs (dict[str, Tensor]): See the class docstring.
-            data_samples (list[ActionDataSample], optional): Targets.
-            mode (str): ``'loss'``, ``'predict'`` or ``'tensor'``.
 
         Returns:
-            dict | list | Tensor: Losses; filled samples; or the head's raw
-            output (standardised scores).
+            tuple[tuple, dict]: ``(feats, )`` with feats as in
+            :meth:`extract_feat`, and no keyword arguments. In
+            ``mode='tensor'`` the head's raw output (standardised scores) is
+            returned.
         """
-        if mode not in ('loss', 'predict', 'tensor'):
-            raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', "
-                             f'got {mode!r}')
         feats = self.extract_feat(inputs)
         if self.feature_norm is not None:
             feats = {s: self.feature_norm[s](f) for s, f in feats.items()}
-        if mode == 'loss':
-            return self.head.loss(feats, data_samples)
-        if mode == 'predict':
-            return self.head.predict(feats, data_samples)
-        return self.head(feats)
+        return (feats, ), {}
