@@ -3,6 +3,9 @@
 # custom_imports: these configs also run under mmaction2's own tools.
 default_scope = 'mmaction'
 custom_imports = dict(imports=['aqa_mm'], allow_failed_imports=False)
+# aqa_mm's runner (atomic checkpoints, weights-only resume under torch >= 2.6,
+# the newest complete checkpoint on auto-resume), also under mmaction2's tools
+runner_type = 'AQARunner'
 
 default_hooks = dict(
     runtime_info=dict(type='RuntimeInfoHook'),
