@@ -160,8 +160,9 @@ def test_real_release(real_data_dir, tmp_path):
     with tarfile.open(src / 'jigsaws_kinematics.tar.xz') as tar:
         tar.extractall(tmp_path / 'x', filter='data')
     out = tmp_path / 'jigsaws.pkl'
-    report = convert_jigsaws(str(tmp_path / 'x'), str(src / 'musdl_splits.pkl'),
-                             str(out), loso=True)
+    report = convert_jigsaws(str(tmp_path / 'x'),
+                             str(src / 'musdl_splits.pkl'), str(out),
+                             loso=True)
     assert report.skipped == ['Suturing_G001: scored, but no kinematics file']
     assert report.counts['all'] == 118 and report.counts['scored'] == 102
     data = pickle.loads(out.read_bytes())
@@ -177,3 +178,27 @@ def test_real_release(real_data_dir, tmp_path):
     assert 'Suturing_loso_B_test' in split
     kp = {a['frame_dir']: a['keypoint'].shape for a in data['annotations']}
     assert kp['Suturing_B001'] == (1, 5635, 4, 19)
+
+
+def test_cli_and_dataset_load(tmp_path, capsys):
+    """The script's report names the skip; AQADataset reads a fold split
+    (V = 4 manipulators, C = 19) and refuses none of its samples."""
+    import importlib.util
+
+    from aqa_mm.datasets import AQADataset
+    src = make_tree(tmp_path / 'src', missing=('Knot_Tying_B002', ))
+    folds = write_folds(tmp_path / 's.pkl', FOLDS)
+    out = tmp_path / 'out.pkl'
+    path = ROOT / 'tools' / 'data' / 'jigsaws' / 'convert_jigsaws.py'
+    spec = importlib.util.spec_from_file_location('convert_jigsaws', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main([str(src), str(folds), str(out), '--tasks', TASK, '--loso'])
+    printed = capsys.readouterr().out
+    assert printed.startswith(f'wrote {out} (all 4, scored 3')
+    assert 'Knot_Tying_B002: scored, but no kinematics file' in printed
+    dataset = AQADataset(str(out), pipeline=[], split=f'{TASK}_fold0_train',
+                         num_keypoints=4, range_split=f'{TASK}_fold0_train')
+    assert len(dataset) == 2
+    assert dataset[0]['keypoint'].shape[2:] == (4, 19)
+    assert f'{TASK}_loso_C_test' in pickle.loads(out.read_bytes())['split']
