@@ -34,8 +34,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from aqa_mm.datasets.converters.jigsaws import (fold_splits, load_fold_file,
-                                                loso_splits)
+from aqa_mm.datasets.converters.jigsaws import (NUM_FOLDS, fold_splits,
+                                                load_fold_file, loso_splits)
 from aqa_mm.datasets.converters.jigsaws_reader import TASKS, read_jigsaws
 from aqa_mm.evaluation.functional import fisher_z_average, spearman
 from aqa_mm.utils.cli import UserError, friendly_errors
@@ -88,7 +88,8 @@ def protocol_parts(fold_file: str, usable: Sequence[str],
     """
     if protocol == 'folds':
         splits = fold_splits(load_fold_file(fold_file), usable)
-        keys = {t: [f'{t}_fold{k}' for k in range(4)] for t in TASKS}
+        keys = {t: [f'{t}_fold{k}' for k in range(NUM_FOLDS)]
+                for t in TASKS}
     else:
         splits = loso_splits(usable)
         keys = {t: sorted(k[:-len('_test')] for k in splits
