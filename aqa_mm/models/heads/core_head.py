@@ -4,10 +4,10 @@ Our implementation of CoRe (X. Yu, Y. Rao, W. Zhao, J. Lu, J. Zhou,
 "Group-aware Contrastive Regression for Action Quality Assessment", ICCV
 2021; code read: https://github.com/yuxumin/CoRe). Over pooled features:
 
-1. contrastive regression (§3.1): the input n is scored relative to an
+1. contrastive regression: the input n is scored relative to an
    exemplar m of the same class, ŝ_n = s_m + δ̂ with δ̂ regressed from the
    pair feature concat(f_n, f_m, s_m / ε);
-2. group-aware regression tree (§3.2, :mod:`.core_utils`): δ's group is
+2. group-aware regression tree (:mod:`.core_utils`): δ's group is
    classified by a binary tree (leaf probability = product of the branch
    probabilities) and the position inside the group regressed at the
    leaf; loss = NLL of the true group + Σ over groups of the MSE of the
@@ -27,6 +27,12 @@ features (imported or cached) the bank is exact; with a backbone trained
 end to end a row holds the feature of the sample's last training step
 (CoRe recomputes exemplar features with the current backbone). One bank
 per process: ranks do not share rows.
+
+Other differences from CoRe's code: a batch pair is used in one direction
+per sample (each sample is an input once and an exemplar about once; CoRe
+uses both directions of each drawn pair); CoRe's MTL-AQA variant that
+regresses the execution score and multiplies by the difficulty is not
+implemented (exemplars share the class, not the difficulty).
 """
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 

@@ -2,7 +2,7 @@
 group-aware regression tree.
 
 Yu et al., "Group-aware Contrastive Regression for Action Quality
-Assessment", ICCV 2021, §3.2 (code read for the details:
+Assessment", ICCV 2021, the group-aware regression tree (code read:
 https://github.com/yuxumin/CoRe, ``utils/Group_helper.py`` and
 ``models/RegressTree.py``):
 
