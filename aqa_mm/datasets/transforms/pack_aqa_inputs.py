@@ -18,7 +18,10 @@ class PackAQAInputs(PackActionInputs):
 
     Required Keys: ``score``, plus the input key (``keypoint`` / ``imgs``
     or ``collect_keys``). Optional: ``class_id``, ``difficulty``,
-    ``gt_preference`` (a cross-fitted PFM preference label, long tensor).
+    ``gt_preference`` (a cross-fitted PFM preference label, long tensor),
+    ``scores_items`` (the K judges' or items' scores, e.g. JIGSAWS's six
+    GRS items; packed as ``gt_item_scores``, float tensor (K,), for
+    :class:`~aqa_mm.models.heads.MUSDLHead`).
     Added Keys: ``inputs``, ``data_samples``.
 
     Args:
@@ -49,4 +52,8 @@ class PackAQAInputs(PackActionInputs):
         if results.get('difficulty') is not None:
             sample.set_field(torch.tensor(float(results['difficulty'])),
                              'difficulty')
+        if results.get('scores_items') is not None:
+            sample.set_field(torch.as_tensor(results['scores_items'],
+                                             dtype=torch.float32).reshape(-1),
+                             'gt_item_scores')
         return packed
