@@ -19,6 +19,8 @@ from typing import Callable, ContextManager, Optional, Sequence
 import torch
 
 from aqa_mm.utils.io import atomic_write_text
+from aqa_mm.utils.run_record import relative_command
+from aqa_mm.utils.run_record import relative_path as relative
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / 'benchmarks' / 'results'
@@ -101,26 +103,10 @@ def device_name(device: torch.device, threads: int) -> str:
     return f'{threads} threads'
 
 
-def relative(path: Optional[str]) -> Optional[str]:
-    """How a results JSON names ``path``: under ``$AQA_DATA_DIR`` through
-    the variable, in the repository relative to its root, elsewhere by its
-    name only (never an absolute path of the machine)."""
-    if path is None:
-        return None
-    resolved = Path(path).resolve()
-    for base, prefix in ((os.environ.get('AQA_DATA_DIR'), '$AQA_DATA_DIR/'),
-                         (ROOT, '')):
-        if base and resolved.is_relative_to(Path(base).resolve()):
-            inside = resolved.relative_to(Path(base).resolve())
-            return (prefix + str(inside)).rstrip('/.') or '.'
-    return resolved.name
-
-
 def command(script: str, argv: Sequence[str]) -> str:
     """The command line of this run, relative to the repository root
     (absolute paths among the arguments as :func:`relative` names them)."""
-    args = [relative(a) if os.path.isabs(a) else a for a in argv]
-    return ' '.join(['python', relative(script), *args])
+    return relative_command(f'python {relative(script)}', argv)
 
 
 def run_meta(script: str, argv: Sequence[str]) -> dict:

@@ -26,7 +26,6 @@ import glob
 import json
 import os
 import os.path as osp
-import platform
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -39,6 +38,7 @@ from aqa_mm.datasets.wrappers import wrap_in_subset
 from aqa_mm.utils.checkpoint import check_checkpoint_matches
 from aqa_mm.utils.cli import UserError, load_config, merge_cfg_options
 from aqa_mm.utils.io import atomic_write_text
+from aqa_mm.utils.run_record import machine_info
 from .runner import build_runner
 
 RESULT_FILE = 'launch_result.json'
@@ -191,14 +191,6 @@ def selected_checkpoint(run: TrainRun) -> str:
     return path
 
 
-def _machine() -> dict:
-    """Where the run ran, for its record."""
-    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    return dict(platform=platform.platform(), processor=platform.processor(),
-                cpus=os.cpu_count(), torch=torch.__version__, gpu=gpu,
-                torch_threads=torch.get_num_threads())
-
-
 def launch(run: TrainRun) -> dict:
     """Train (resuming), test once, record; or return the recorded result.
 
@@ -227,7 +219,7 @@ def launch(run: TrainRun) -> dict:
                   minutes=round((time.time() - start) / 60, 2),
                   finished_at=datetime.datetime.now().isoformat(
                       timespec='seconds'),
-                  machine=_machine())
+                  machine=machine_info())
     atomic_write_text(json.dumps(record, indent=2),
                       osp.join(run.work_dir, RESULT_FILE))
     return metrics

@@ -14,6 +14,7 @@ from aqa_mm.datasets.label_subset import (read_subset, split_samples,
                                           stratified_subset, subset_key,
                                           write_subsets)
 from aqa_mm.engine.launcher import TrainRun
+from aqa_mm.utils.run_record import relative_path as rel  # noqa: F401
 
 HERE = osp.dirname(osp.abspath(__file__))
 ROOT = osp.dirname(osp.dirname(HERE))
@@ -32,13 +33,6 @@ PRETRAIN_EPOCHS = 15    # pretrain_synthetic.py's schedule
 FINETUNE_EPOCHS = 30    # finetune_synthetic.py's and scratch_synthetic.py's
 SOURCE = ('built-in SYNTHETIC set, split train (generate_synthetic.py '
           'defaults: seed 0, 60 per class, test ratio 0.25)')
-
-
-def rel(path: str) -> str:
-    """How results name ``path``: relative to the repository root, or by
-    its name alone outside it (never an absolute path of the machine)."""
-    inside = osp.relpath(osp.abspath(path), ROOT)
-    return osp.basename(path) if inside.startswith('..') else inside
 
 
 def data_options(args: argparse.Namespace, config: str) -> dict:

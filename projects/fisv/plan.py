@@ -6,6 +6,7 @@ from typing import List
 from mmengine.config import Config
 
 from aqa_mm.engine.launcher import TrainRun
+from aqa_mm.utils.run_record import relative_path as rel  # noqa: F401
 
 HERE = osp.dirname(osp.abspath(__file__))
 ROOT = osp.dirname(osp.dirname(HERE))
@@ -21,13 +22,6 @@ CONFIGS = {
 DEFAULT_EPOCHS = {('gdlt', 'tes'): 320, ('gdlt', 'pcs'): 400,
                   ('meanfc', 'tes'): 100, ('meanfc', 'pcs'): 100}
 CURVE_KEY = 'test_curve/aqa/spearman'
-
-
-def rel(path: str) -> str:
-    """How results name ``path``: relative to the repository root, or by
-    its name alone outside it (never an absolute path of the machine)."""
-    inside = osp.relpath(osp.abspath(path), ROOT)
-    return osp.basename(path) if inside.startswith('..') else inside
 
 
 def curve_hooks(config: str) -> list:

@@ -11,6 +11,7 @@ from typing import List, Tuple
 from mmengine.config import Config
 
 from aqa_mm.engine.launcher import TrainRun
+from aqa_mm.utils.run_record import relative_path as rel  # noqa: F401
 
 HERE = osp.dirname(osp.abspath(__file__))
 ROOT = osp.dirname(osp.dirname(HERE))
@@ -41,13 +42,6 @@ VARIANTS = {
     'safe': ('configs/2maf/2maf_synthetic_cached_safe.py',
              'PFM, cross-fitted labels + safe fallback', None),
 }
-
-
-def rel(path: str) -> str:
-    """How results name ``path``: relative to the repository root, or by
-    its name alone outside it (never an absolute path of the machine)."""
-    inside = osp.relpath(osp.abspath(path), ROOT)
-    return osp.basename(path) if inside.startswith('..') else inside
 
 
 def inner_dataset(cfg: Config, loader: str) -> Tuple[str, dict]:
