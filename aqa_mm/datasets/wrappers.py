@@ -21,7 +21,7 @@ Config::
         label_subset_file='data/subsets.json', label_subset='10%/seed0',
         holdout=dict(num_folds=5, fold=0, seed=0, part='train')))
 """
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, Optional, Union
 
 from mmengine.dataset import BaseDataset
 
@@ -171,10 +171,6 @@ class SubsetDataset:
     def get_data_info(self, idx: int) -> Dict[str, Any]:
         """Sample ``idx``'s annotation (see the wrapped dataset)."""
         return self.dataset.get_data_info(idx)
-
-    def frame_dirs(self) -> List[str]:
-        """The kept samples' ids, in order."""
-        return [self.get_data_info(i)['frame_dir'] for i in range(len(self))]
 
     def __getitem__(self, idx: int) -> Any:
         return self.dataset[idx]
